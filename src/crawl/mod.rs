@@ -1,1 +1,166 @@
-//! placeholder
+//! One polite crawl of the watch-list: the only module that knows about tokio tasks.
+//!
+//! Targets are crawled concurrently (at most `concurrency` at once); inside a target, pages are
+//! fetched one after another, each host paced by its own limiter, and parsed on blocking threads.
+
+pub mod canonical;
+pub mod capture;
+pub mod frontier;
+pub mod host;
+pub mod robots;
+pub mod scope;
+pub mod sitemap;
+mod target;
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use chrono::Utc;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{Config, Target};
+use crate::store::{CaptureRecord, RunRecord, Store, StoreError, TargetCounts};
+use host::{Hosts, slowest};
+use target::{RobotsCache, TargetCrawl};
+
+/// Called after each capture is stored (progress display).
+pub type OnCapture = Arc<dyn Fn(&CaptureRecord) + Send + Sync>;
+
+/// What a crawl run is asked to do beyond the config.
+#[derive(Clone, Default)]
+pub struct CrawlOptions {
+    /// Crawl only these target ids (all when empty).
+    pub only: Vec<String>,
+    /// Host → addresses, consulted before DNS (`--resolve`).
+    pub resolve: HashMap<String, Vec<IpAddr>>,
+    pub on_capture: Option<OnCapture>,
+}
+
+/// Why a crawl could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum CrawlError {
+    /// `--only` named a target that is not in the config.
+    #[error("no target with id {0:?} in the config")]
+    UnknownTarget(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone)]
+pub struct CrawlReport {
+    pub run: RunRecord,
+    /// Stopped by Ctrl-C / SIGTERM before it finished.
+    pub interrupted: bool,
+}
+
+impl CrawlReport {
+    /// True when no target produced a single good capture.
+    pub fn every_target_failed(&self) -> bool {
+        !self.run.targets.is_empty() && self.run.targets.iter().all(target_failed)
+    }
+}
+
+/// A target failed when it has an error or no good capture.
+pub fn target_failed(counts: &TargetCounts) -> bool {
+    counts.error.is_some() || counts.ok == 0
+}
+
+/// Crawls the targets of `config` (or those in `options.only`) once.
+pub async fn run(
+    config: &Config,
+    store: Arc<Store>,
+    options: CrawlOptions,
+    cancel: CancellationToken,
+) -> Result<CrawlReport, CrawlError> {
+    let targets = selected_targets(config, &options.only)?;
+    let mut run = store.begin_run()?;
+    let hosts = Arc::new(Hosts::new(shared_host_rates(&targets)));
+    let robots = Arc::new(RobotsCache::default());
+    let resolve = Arc::new(options.resolve.clone());
+    let permits = Arc::new(Semaphore::new(config.crawl.concurrency.max(1)));
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, target) in targets.iter().enumerate() {
+        let crawl = TargetCrawl {
+            target: (*target).clone(),
+            store: store.clone(),
+            hosts: hosts.clone(),
+            robots: robots.clone(),
+            resolve: resolve.clone(),
+            run_id: run.id,
+            cancel: cancel.clone(),
+            on_capture: options.on_capture.clone(),
+        };
+        let permits = permits.clone();
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            (index, crawl.run().await)
+        });
+    }
+    let mut counts: Vec<Option<TargetCounts>> = vec![None; targets.len()];
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((index, result)) => counts[index] = Some(result),
+            Err(e) => tracing::error!("a target's crawl task failed: {e}"),
+        }
+    }
+    run.targets = counts
+        .into_iter()
+        .zip(&targets)
+        .map(|(c, t)| {
+            c.unwrap_or_else(|| TargetCounts {
+                target: t.id.clone(),
+                error: Some("crawl task panicked".into()),
+                ..TargetCounts::default()
+            })
+        })
+        .collect();
+    run.finished_at = Some(Utc::now());
+    run.completed = !cancel.is_cancelled();
+    store.save_run(&run)?;
+    store.flush()?;
+    Ok(CrawlReport {
+        run,
+        interrupted: cancel.is_cancelled(),
+    })
+}
+
+fn selected_targets<'a>(
+    config: &'a Config,
+    only: &[String],
+) -> Result<Vec<&'a Target>, CrawlError> {
+    if only.is_empty() {
+        return Ok(config.targets.iter().collect());
+    }
+    only.iter()
+        .map(|id| {
+            config
+                .targets
+                .iter()
+                .find(|t| &t.id == id)
+                .ok_or_else(|| CrawlError::UnknownTarget(id.clone()))
+        })
+        .collect()
+}
+
+/// Several targets may share a host: it gets the slowest of their rates.
+fn shared_host_rates(targets: &[&Target]) -> HashMap<String, (crate::config::Rate, u32)> {
+    let mut rates = HashMap::new();
+    for target in targets {
+        for seed in &target.seeds {
+            if let Some(host) = seed.host_str() {
+                let host = host.to_ascii_lowercase();
+                let merged = slowest(
+                    rates.get(&host).copied(),
+                    target.settings.rate,
+                    target.settings.burst,
+                );
+                rates.insert(host, merged);
+            }
+        }
+    }
+    rates
+}

@@ -2,7 +2,231 @@
 //!
 //! Only this module knows about sled. Bodies are zstd-compressed and content-addressed by
 //! SHA-256, so an unchanged page stores no second copy. One capture is written atomically.
+//!
+//! Trees (ids are big-endian, so sled's order is the order things happened in):
+//!
+//! | tree       | key                          | value                    |
+//! |------------|------------------------------|--------------------------|
+//! | bodies     | SHA-256, 32 raw bytes        | zstd(body)               |
+//! | captures   | capture id                   | JSON [`CaptureRecord`]   |
+//! | documents  | capture id                   | zstd(JSON `Document`)    |
+//! | by_url     | url 0x00 capture id          | empty                    |
+//! | by_target  | target 0x00 capture id       | empty                    |
+//! | pages      | target 0x00 url              | JSON [`PageRecord`]      |
+//! | runs       | run id                       | JSON [`RunRecord`]       |
+//! | meta       | "schema"                     | "1"                      |
+//!
+//! One process at a time: [`Store::open`] takes `<store>/claimwatch.lock` before sled's own
+//! lock, so a refusal can say which process holds the store.
 
+mod bodies;
+mod captures;
+mod codec;
+mod error;
+mod keys;
+mod lock;
 pub mod records;
+#[cfg(test)]
+mod tests;
 
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+
+pub use captures::PutOutcome;
+pub use error::StoreError;
 pub use records::*;
+
+use codec::{from_json, to_json};
+use keys::id_key;
+
+/// The schema this build reads and writes, kept in the meta tree.
+const SCHEMA_VERSION: &str = "1";
+const SCHEMA_KEY: &[u8] = b"schema";
+
+/// An open store. It holds the store's lock until dropped; dropping it flushes.
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+    bodies: sled::Tree,
+    captures: sled::Tree,
+    documents: sled::Tree,
+    by_url: sled::Tree,
+    by_target: sled::Tree,
+    pages: sled::Tree,
+    runs: sled::Tree,
+    /// Declared last so it closes last: the lock must outlive sled's handles, or a process
+    /// waiting for it could find sled's own lock still taken.
+    _lock: File,
+}
+
+impl Store {
+    /// Opens the store at `path`, creating it if missing. Fails with [`StoreError::Held`] when
+    /// another process has it open.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(path).map_err(|source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let lock = lock::acquire(path)?;
+        let db = sled::Config::new()
+            .path(path)
+            .open()
+            .map_err(|err| sled_open_error(path, err))?;
+        let meta = db.open_tree("meta")?;
+        match meta.get(SCHEMA_KEY)? {
+            None => {
+                meta.insert(SCHEMA_KEY, SCHEMA_VERSION)?;
+            }
+            Some(found) if found.as_ref() == SCHEMA_VERSION.as_bytes() => {}
+            Some(found) => {
+                return Err(StoreError::Schema {
+                    path: path.to_path_buf(),
+                    found: String::from_utf8_lossy(&found).into_owned(),
+                    expected: SCHEMA_VERSION,
+                });
+            }
+        }
+        Ok(Store {
+            path: path.to_path_buf(),
+            bodies: db.open_tree("bodies")?,
+            captures: db.open_tree("captures")?,
+            documents: db.open_tree("documents")?,
+            by_url: db.open_tree("by_url")?,
+            by_target: db.open_tree("by_target")?,
+            pages: db.open_tree("pages")?,
+            runs: db.open_tree("runs")?,
+            db,
+            _lock: lock,
+        })
+    }
+
+    /// The directory the store lives in, as given to [`Store::open`].
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A fresh id for a capture or run. sled's ids start at 0; ours start at 1 so that 0 never
+    /// names anything.
+    fn next_id(&self) -> Result<u64, StoreError> {
+        Ok(self.db.generate_id()? + 1)
+    }
+
+    /// Starts a run: a new id, started now, not completed, saved at once so an interrupted run
+    /// still shows in the history.
+    pub fn begin_run(&self) -> Result<RunRecord, StoreError> {
+        let run = RunRecord {
+            id: self.next_id()?,
+            started_at: Utc::now(),
+            finished_at: None,
+            completed: false,
+            targets: Vec::new(),
+        };
+        self.save_run(&run)?;
+        Ok(run)
+    }
+
+    /// Saves a run, replacing what was stored under its id.
+    pub fn save_run(&self, run: &RunRecord) -> Result<(), StoreError> {
+        self.runs.insert(id_key(run.id), to_json(run))?;
+        Ok(())
+    }
+
+    /// Every run, oldest first.
+    pub fn runs(&self) -> Result<Vec<RunRecord>, StoreError> {
+        self.runs
+            .iter()
+            .map(|entry| {
+                let (key, value) = entry?;
+                from_json("runs", &key, &value)
+            })
+            .collect()
+    }
+
+    /// The body with this hex SHA-256, decompressed. `None` when no such body is stored,
+    /// including when `sha256_hex` is not a SHA-256 at all.
+    pub fn body(&self, sha256_hex: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let Some(raw) = bodies::parse_hex(sha256_hex) else {
+            return Ok(None);
+        };
+        match self.bodies.get(raw)? {
+            Some(packed) => codec::decompress("bodies", &raw, &packed).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// How much the store holds.
+    pub fn stats(&self) -> Result<StoreStats, StoreError> {
+        // sled's `Tree::len` drops read errors on the floor; count by hand to surface them.
+        fn count(tree: &sled::Tree) -> Result<u64, StoreError> {
+            let mut n = 0;
+            for entry in tree.iter().keys() {
+                entry?;
+                n += 1;
+            }
+            Ok(n)
+        }
+        let mut bodies = 0;
+        let mut body_bytes = 0;
+        for entry in self.bodies.iter() {
+            let (_, value) = entry?;
+            bodies += 1;
+            body_bytes += value.len() as u64;
+        }
+        Ok(StoreStats {
+            captures: count(&self.captures)?,
+            bodies,
+            body_bytes,
+            documents: count(&self.documents)?,
+            runs: count(&self.runs)?,
+            pages: count(&self.pages)?,
+        })
+    }
+
+    /// Writes everything to disk and waits for it. sled otherwise syncs only every 500 ms.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Re-hashes every stored body against the digest it is stored under. Returns the hex
+    /// digests that no longer match (or no longer decompress); empty means all is well.
+    pub fn verify_bodies(&self) -> Result<Vec<String>, StoreError> {
+        let mut damaged = Vec::new();
+        for entry in self.bodies.iter() {
+            let (key, value) = entry?;
+            if !bodies::entry_is_intact(&key, &value) {
+                damaged.push(hex::encode(&key));
+            }
+        }
+        Ok(damaged)
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Best effort: a failure here has no one to report to, and sled's own recovery replays
+        // its log on the next open.
+        let _ = self.db.flush();
+    }
+}
+
+/// sled refuses a second open with an I/O error of its own ("could not acquire lock"). Our lock
+/// file is taken first, so this only happens when something other than claimwatch holds the
+/// database; say so rather than pass on sled's wording.
+fn sled_open_error(path: &Path, err: sled::Error) -> StoreError {
+    match &err {
+        sled::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::WouldBlock
+                || io.to_string().contains("could not acquire lock") =>
+        {
+            StoreError::Held {
+                path: path.to_path_buf(),
+                holder: "a process without claimwatch's lock file, holding sled's lock on db"
+                    .to_string(),
+            }
+        }
+        _ => StoreError::Sled(err),
+    }
+}

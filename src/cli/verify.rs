@@ -1,0 +1,26 @@
+//! `claimwatch verify`: re-hash every stored body and report any that does not match.
+
+use anyhow::Result;
+
+use super::Cli;
+use crate::exit::Exit;
+
+pub fn run(cli: &Cli) -> Result<Exit> {
+    let store = cli.open_store()?;
+    let stats = store.stats()?;
+    let bad = store.verify_bodies()?;
+    for digest in &bad {
+        println!("MISMATCH body {digest}");
+    }
+    println!(
+        "{} bodies checked, {} mismatched ({} captures)",
+        stats.bodies,
+        bad.len(),
+        stats.captures
+    );
+    Ok(if bad.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Failed
+    })
+}

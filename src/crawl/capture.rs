@@ -1,0 +1,149 @@
+//! Turning one fetch result into a capture record: decide the outcome, decode the body, extract
+//! the document. Plain sync CPU work, run on a blocking thread.
+
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use crate::extract::extract;
+use crate::fetch::charset::decode;
+use crate::fetch::{FetchError, Response};
+use crate::store::{NewCapture, Outcome};
+
+/// What the crawler knew about the request when it made it.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub run_id: u64,
+    pub target: String,
+    pub url: Url,
+    pub depth: u32,
+    pub started_at: DateTime<Utc>,
+}
+
+impl Attempt {
+    fn capture(&self, outcome: Outcome) -> NewCapture {
+        NewCapture {
+            run_id: self.run_id,
+            target: self.target.clone(),
+            url: self.url.to_string(),
+            final_url: self.url.to_string(),
+            redirects: Vec::new(),
+            captured_at: self.started_at,
+            duration_ms: 0,
+            outcome,
+            status: None,
+            headers: Vec::new(),
+            content_type: None,
+            encoding: None,
+            encoding_source: None,
+            ip: None,
+            body: None,
+            truncated: false,
+            error: None,
+            depth: self.depth,
+            document: None,
+        }
+    }
+
+    /// A URL robots.txt disallows: recorded, never requested.
+    pub fn robots_blocked(&self, reason: Option<&str>) -> NewCapture {
+        let mut capture = self.capture(Outcome::RobotsBlocked);
+        capture.error = Some(reason.unwrap_or("disallowed by robots.txt").to_string());
+        capture
+    }
+
+    /// A request that produced no response.
+    pub fn failed(&self, error: &FetchError, elapsed_ms: u64) -> NewCapture {
+        let outcome = if error.is_refusal() {
+            Outcome::Refused
+        } else {
+            Outcome::Failed
+        };
+        let mut capture = self.capture(outcome);
+        capture.error = Some(error.to_string());
+        capture.duration_ms = elapsed_ms;
+        capture
+    }
+
+    /// A response: decoded and extracted when it is a good HTML page.
+    pub fn responded(&self, response: Response, max_body: u64) -> NewCapture {
+        let mut capture = self.capture(Outcome::HttpStatus);
+        capture.final_url = response.final_url.to_string();
+        capture.redirects = response.redirects.iter().map(Url::to_string).collect();
+        capture.duration_ms = u64::try_from(response.elapsed.as_millis()).unwrap_or(u64::MAX);
+        capture.status = Some(response.status);
+        capture.headers = response.headers;
+        capture.content_type = response.content_type;
+        capture.ip = response.ip.map(|ip| ip.to_string());
+        capture.truncated = response.truncated;
+        if response.truncated {
+            capture.error = Some(format!(
+                "body cut at max_body ({})",
+                bytesize::ByteSize::b(max_body).display().iec()
+            ));
+        }
+        if (200..300).contains(&response.status) {
+            capture.outcome = Outcome::Ok;
+            classify_body(&mut capture, &response.body, &response.final_url);
+        }
+        capture.body = Some(response.body);
+        capture
+    }
+}
+
+/// Decides whether a 2xx body is a usable page, and if it is HTML extracts it.
+fn classify_body(capture: &mut NewCapture, body: &[u8], final_url: &Url) {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        capture.outcome = Outcome::Failed;
+        capture.error = Some("empty body".to_string());
+        return;
+    }
+    let kind = body_kind(capture.content_type.as_deref(), body);
+    if kind == BodyKind::Other {
+        return;
+    }
+    if looks_binary(body) {
+        capture.outcome = Outcome::Failed;
+        capture.error = Some("binary content served as text".to_string());
+        return;
+    }
+    let decoded = decode(body, capture.content_type.as_deref(), final_url.host_str());
+    capture.encoding = Some(decoded.encoding.to_string());
+    capture.encoding_source = Some(decoded.source);
+    if kind == BodyKind::Html {
+        capture.document = Some(extract(&decoded.text, final_url));
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum BodyKind {
+    Html,
+    Text,
+    Other,
+}
+
+fn body_kind(content_type: Option<&str>, body: &[u8]) -> BodyKind {
+    let mime = content_type
+        .and_then(|ct| ct.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    match mime.as_deref() {
+        Some("text/html" | "application/xhtml+xml") => BodyKind::Html,
+        Some(m) if m.starts_with("text/") => BodyKind::Text,
+        // No type: sniff like a browser would for markup.
+        None | Some("") | Some("application/octet-stream") => {
+            let head = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
+            if head.trim_start().starts_with('<') && head.contains("<html") {
+                BodyKind::Html
+            } else {
+                BodyKind::Other
+            }
+        }
+        _ => BodyKind::Other,
+    }
+}
+
+/// Text never holds NUL bytes (UTF-16 does, but it starts with a BOM).
+fn looks_binary(body: &[u8]) -> bool {
+    let head = &body[..body.len().min(8192)];
+    let has_utf16_bom = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    !has_utf16_bom && head.contains(&0)
+}

@@ -1,0 +1,362 @@
+//! The crawl of one target: seeds, pages known from earlier runs and sitemaps into the frontier,
+//! then one page at a time: robots, politeness, fetch, capture, links.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use tokio::sync::OnceCell;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use super::OnCapture;
+use super::canonical::{canonical_str, canonicalize};
+use super::capture::Attempt;
+use super::frontier::Frontier;
+use super::host::{Host, Hosts};
+use super::robots::{MAX_ROBOTS_BYTES, Robots};
+use super::scope::Scope;
+use super::sitemap::{self, MAX_SITEMAP_BYTES};
+use crate::config::{CrawlSettings, Target};
+use crate::fetch::{FetchError, FetchSettings, Fetcher, Response};
+use crate::store::{NewCapture, Outcome, Store, TargetCounts};
+
+/// At most this many sitemap files are read per target per run.
+const MAX_SITEMAP_FILES: usize = 10;
+
+/// robots.txt of every origin, fetched once per run whoever asks first.
+#[derive(Debug, Default)]
+pub struct RobotsCache {
+    origins: Mutex<HashMap<String, Arc<OnceCell<Arc<Robots>>>>>,
+}
+
+impl RobotsCache {
+    fn cell(&self, origin: &str) -> Arc<OnceCell<Arc<Robots>>> {
+        let mut origins = self.origins.lock().unwrap_or_else(|p| p.into_inner());
+        origins.entry(origin.to_string()).or_default().clone()
+    }
+}
+
+/// Everything one target's crawl needs.
+pub struct TargetCrawl {
+    pub target: Target,
+    pub store: Arc<Store>,
+    pub hosts: Arc<Hosts>,
+    pub robots: Arc<RobotsCache>,
+    pub resolve: Arc<HashMap<String, Vec<IpAddr>>>,
+    pub run_id: u64,
+    pub cancel: CancellationToken,
+    pub on_capture: Option<OnCapture>,
+}
+
+/// The state of a crawl in progress.
+struct Crawling<'a> {
+    job: &'a TargetCrawl,
+    settings: &'a CrawlSettings,
+    fetcher: Fetcher,
+    scope: Scope,
+    frontier: Frontier,
+    counts: TargetCounts,
+}
+
+impl TargetCrawl {
+    pub async fn run(self) -> TargetCounts {
+        let settings = &self.target.settings;
+        let mut counts = TargetCounts {
+            target: self.target.id.clone(),
+            ..TargetCounts::default()
+        };
+        let fetcher = match Fetcher::new(FetchSettings {
+            user_agent: settings.user_agent.clone(),
+            timeout: settings.timeout,
+            max_body: settings.max_body,
+            allow_private: self.target.private_allowed(),
+            overrides: self.resolve.clone(),
+        }) {
+            Ok(fetcher) => fetcher,
+            Err(e) => {
+                counts.error = Some(e.to_string());
+                return counts;
+            }
+        };
+        let mut crawling = Crawling {
+            job: &self,
+            settings,
+            fetcher,
+            scope: Scope::for_target(&self.target),
+            frontier: Frontier::new(settings.max_pages, settings.max_depth),
+            counts,
+        };
+        crawling.seed().await;
+        crawling.crawl().await;
+        crawling.counts
+    }
+}
+
+impl Crawling<'_> {
+    /// Seeds, then every page captured in an earlier run, then the sitemaps.
+    async fn seed(&mut self) {
+        for seed in &self.job.target.seeds {
+            if let Some(url) = canonicalize(seed) {
+                self.frontier.push_any_depth(url, 0);
+            }
+        }
+        match self.job.store.pages(&self.job.target.id) {
+            Ok(pages) => {
+                for page in pages {
+                    if let Some(url) = canonical_str(&page.url).filter(|u| self.scope.wants(u)) {
+                        self.frontier.push_any_depth(url, page.depth);
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(target = %self.job.target.id, "cannot read known pages: {e}"),
+        }
+        let mut origins: Vec<Url> = Vec::new();
+        for seed in &self.job.target.seeds {
+            if let Ok(origin) = seed.join("/")
+                && !origins.contains(&origin)
+            {
+                origins.push(origin);
+            }
+        }
+        for origin in origins {
+            if self.job.cancel.is_cancelled() {
+                return;
+            }
+            self.read_sitemaps(&origin).await;
+        }
+    }
+
+    async fn read_sitemaps(&mut self, origin: &Url) {
+        let robots = self.robots_for(origin).await;
+        if matches!(*robots, Robots::DisallowAll { .. }) {
+            return;
+        }
+        let mut queue: Vec<String> = robots.sitemaps().to_vec();
+        if let Ok(default) = origin.join("/sitemap.xml") {
+            let default = default.to_string();
+            if !queue.contains(&default) {
+                queue.push(default);
+            }
+        }
+        let mut read = 0;
+        while let Some(next) = queue.pop() {
+            if read >= MAX_SITEMAP_FILES {
+                break;
+            }
+            let Some(url) = canonical_str(&next).filter(|u| self.scope.host_in_scope(u)) else {
+                continue;
+            };
+            if !robots.allowed(url.as_str()) {
+                continue;
+            }
+            read += 1;
+            let host = self.host(&url);
+            let Some(Ok(response)) = self.polite_get(&host, &url, MAX_SITEMAP_BYTES).await else {
+                continue;
+            };
+            if !(200..300).contains(&response.status) {
+                continue;
+            }
+            let text = String::from_utf8_lossy(&response.body);
+            let listed = sitemap::parse(&text);
+            queue.extend(listed.sitemaps);
+            for page in listed.pages {
+                // Sitemaps should list absolute URLs; relative ones are read against the sitemap.
+                let page = response.final_url.join(page.trim()).ok();
+                if let Some(url) = page
+                    .and_then(|p| canonicalize(&p))
+                    .filter(|u| self.scope.wants(u))
+                {
+                    self.frontier.push(url, 1);
+                }
+            }
+        }
+    }
+
+    async fn crawl(&mut self) {
+        while let Some(pending) = self.frontier.pop() {
+            if self.job.cancel.is_cancelled() {
+                break;
+            }
+            let host = self.host(&pending.url);
+            if host.gave_up() {
+                continue;
+            }
+            let attempt = Attempt {
+                run_id: self.job.run_id,
+                target: self.job.target.id.clone(),
+                url: pending.url.clone(),
+                depth: pending.depth,
+                started_at: Utc::now(),
+            };
+            let robots = self.robots_for(&pending.url).await;
+            if let Robots::DisallowAll { reason } = &*robots {
+                self.note_error(reason);
+                continue;
+            }
+            if !robots.allowed(pending.url.as_str()) {
+                self.store(attempt.robots_blocked(None)).await;
+                continue;
+            }
+            let started = Instant::now();
+            let max_body = self.settings.max_body;
+            let attempt = Attempt {
+                started_at: Utc::now(),
+                ..attempt
+            };
+            let capture = match self.polite_get(&host, &pending.url, max_body).await {
+                None => break,
+                Some(Ok(response)) => {
+                    let fallback = attempt.clone();
+                    tokio::task::spawn_blocking(move || attempt.responded(response, max_body))
+                        .await
+                        .unwrap_or_else(|e| {
+                            let reason = format!("extraction failed: {e}");
+                            fallback.failed(&FetchError::Transport(reason), 0)
+                        })
+                }
+                Some(Err(e)) => {
+                    let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                    attempt.failed(&e, elapsed)
+                }
+            };
+            let links: Vec<Url> = capture
+                .document
+                .iter()
+                .flat_map(|d| d.links.iter())
+                .filter_map(|l| canonical_str(&l.url))
+                .filter(|u| self.scope.wants(u))
+                .collect();
+            self.store(capture).await;
+            for link in links {
+                self.frontier.push(link, pending.depth + 1);
+            }
+        }
+    }
+
+    /// Waits for the host's turn and fetches, retrying 429/503 with back-off. `None` when the
+    /// crawl was cancelled.
+    async fn polite_get(
+        &self,
+        host: &Host,
+        url: &Url,
+        max_body: u64,
+    ) -> Option<Result<Response, FetchError>> {
+        let mut retries = 0;
+        loop {
+            let cancel = &self.job.cancel;
+            tokio::select! {
+                _ = cancel.cancelled() => return None,
+                _ = host.wait_turn() => {}
+            }
+            let in_scope = |u: &Url| self.scope.host_in_scope(u);
+            let result = tokio::select! {
+                _ = cancel.cancelled() => return None,
+                result = self.fetcher.get(url, &in_scope, max_body) => result,
+            };
+            let throttled = matches!(&result, Ok(r) if r.status == 429 || r.status == 503);
+            if !throttled {
+                return Some(result);
+            }
+            let wait = match &result {
+                Ok(r) => r.retry_after,
+                Err(_) => None,
+            }
+            .unwrap_or(Duration::from_secs(1 << retries.min(6)))
+            .min(self.settings.max_retry_wait);
+            host.back_off(wait);
+            if retries >= self.settings.retries {
+                // The host keeps refusing: leave it alone for the rest of this run.
+                host.give_up();
+                self.note_error_once(&format!(
+                    "{} kept answering 429/503; its remaining pages wait for the next run",
+                    url.host_str().unwrap_or("host")
+                ));
+                return Some(result);
+            }
+            retries += 1;
+        }
+    }
+
+    fn host(&self, url: &Url) -> Arc<Host> {
+        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+        self.job
+            .hosts
+            .get(&host, self.settings.rate, self.settings.burst)
+    }
+
+    /// The robots.txt of `url`'s origin, fetched on first use.
+    async fn robots_for(&self, url: &Url) -> Arc<Robots> {
+        if !self.settings.respect_robots {
+            return Arc::new(Robots::AllowAll);
+        }
+        let origin = url.origin().ascii_serialization();
+        let cell = self.job.robots.cell(&origin);
+        cell.get_or_init(|| async {
+            let Ok(robots_url) = url.join("/robots.txt") else {
+                return Arc::new(Robots::AllowAll);
+            };
+            let host = self.host(url);
+            let robots = match self.polite_get(&host, &robots_url, MAX_ROBOTS_BYTES).await {
+                None => Robots::DisallowAll {
+                    reason: "interrupted".into(),
+                },
+                Some(Ok(response)) => Robots::from_response(response.status, &response.body),
+                Some(Err(FetchError::OutOfScope(_) | FetchError::BadRedirect(_))) => {
+                    Robots::AllowAll
+                }
+                Some(Err(e)) => Robots::DisallowAll {
+                    reason: format!("{robots_url} unreachable: {e}"),
+                },
+            };
+            if let Some(delay) = robots.crawl_delay(self.settings.max_crawl_delay) {
+                host.set_min_interval(delay);
+            }
+            Arc::new(robots)
+        })
+        .await
+        .clone()
+    }
+
+    fn note_error(&mut self, message: &str) {
+        if self.counts.error.is_none() {
+            self.counts.error = Some(message.to_string());
+        }
+    }
+
+    fn note_error_once(&self, message: &str) {
+        tracing::warn!(target = %self.job.target.id, "{message}");
+    }
+
+    /// Writes a capture (on a blocking thread: sled and zstd are sync) and counts it.
+    async fn store(&mut self, capture: NewCapture) {
+        let store = self.job.store.clone();
+        let outcome = capture.outcome;
+        let written = tokio::task::spawn_blocking(move || store.put_capture(capture)).await;
+        self.counts.pages += 1;
+        match outcome {
+            Outcome::Ok => self.counts.ok += 1,
+            Outcome::RobotsBlocked => self.counts.robots_blocked += 1,
+            _ => self.counts.failed += 1,
+        }
+        match written {
+            Ok(Ok(put)) => {
+                if put.new_body {
+                    self.counts.new_bodies += 1;
+                }
+                self.counts.bytes += put.record.size.unwrap_or(0);
+                if let Some(on_capture) = &self.job.on_capture {
+                    on_capture(&put.record);
+                }
+            }
+            Ok(Err(e)) => {
+                tracing::error!(target = %self.job.target.id, "cannot store a capture: {e}");
+                self.note_error(&format!("cannot store a capture: {e}"));
+            }
+            Err(e) => tracing::error!(target = %self.job.target.id, "store task failed: {e}"),
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! `claimwatch demo`: the whole story offline. Built-in company sites are served on 127.0.0.1,
+//! crawled into a temporary store, changed, and crawled again.
+
+pub mod server;
+pub mod sites;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::crawl::{self, CrawlOptions};
+use crate::exit::Exit;
+use crate::store::Store;
+use server::Site;
+
+/// The demo's targets: id, name, site.
+fn demo_sites() -> Vec<(&'static str, &'static str, Site)> {
+    vec![
+        (
+            "winninc",
+            "Winninc Electronics Co., Limited",
+            sites::winninc(),
+        ),
+        ("sinno", "Sinno Electronics Co., Ltd", sites::sinno()),
+        ("huaqiang", "深圳华强电子有限公司", sites::huaqiang()),
+        ("radiocomp", "ООО Радиокомп", sites::radiocomp()),
+    ]
+}
+
+fn targets_toml(served: &[(&str, &str, SocketAddr)]) -> String {
+    let mut toml = String::from(
+        "[crawl]\nrate = \"50/s\"\nburst = 5\nmax_pages = 50\ntimeout = \"5s\"\nuser_agent = \"claimwatch/0.1 (demo; +mailto:ops@example.org)\"\n",
+    );
+    for (id, name, addr) in served {
+        toml.push_str(&format!(
+            "\n[[target]]\nid = \"{id}\"\nname = \"{name}\"\nseeds = [\"http://{addr}/\"]\n"
+        ));
+    }
+    toml
+}
+
+/// Runs the demo, printing as it goes.
+pub fn run() -> Result<Exit> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
+    let store = Arc::new(Store::open(&dir.path().join("store"))?);
+    runtime.block_on(run_story(store.clone(), dir.path()))?;
+    Ok(Exit::Ok)
+}
+
+async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
+    let stop = CancellationToken::new();
+    let mut served = Vec::new();
+    let mut sites = Vec::new();
+    for (id, name, site) in demo_sites() {
+        let site = Arc::new(site);
+        let addr = server::start(
+            site.clone(),
+            SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            stop.clone(),
+        )
+        .await
+        .context("cannot start a demo site on 127.0.0.1")?;
+        println!("serving {id:<10} at http://{addr}/");
+        served.push((id, name, addr));
+        sites.push(site);
+    }
+    let config_path = dir.join("targets.toml");
+    let toml = targets_toml(&served);
+    std::fs::write(&config_path, &toml).context("cannot write the demo targets.toml")?;
+    let config = Config::parse(&toml, &config_path)?;
+
+    for (round, label) in ["first crawl (September)", "second crawl (November)"]
+        .iter()
+        .enumerate()
+    {
+        for site in &sites {
+            site.set_version(round);
+        }
+        println!("\n== {label} ==");
+        let started = Instant::now();
+        let report = crawl::run(
+            &config,
+            store.clone(),
+            CrawlOptions::default(),
+            CancellationToken::new(),
+        )
+        .await?;
+        for t in &report.run.targets {
+            println!(
+                "{:<10} {:>3} pages {:>3} ok {:>2} robots-blocked {:>2} new bodies",
+                t.target, t.pages, t.ok, t.robots_blocked, t.new_bodies
+            );
+        }
+        println!(
+            "run {} took {:.2}s",
+            report.run.id,
+            started.elapsed().as_secs_f64()
+        );
+    }
+
+    let about = format!("http://{}/about.html", served[0].2);
+    println!("\n== history of {about} ==");
+    for capture in store.captures_for_url(&about)? {
+        println!(
+            "{}  capture {:>4}  HTTP {}  {:>5} bytes  sha256 {}",
+            capture.captured_at.format("%Y-%m-%dT%H:%M:%SZ"),
+            capture.id,
+            capture.status.unwrap_or(0),
+            capture.size.unwrap_or(0),
+            capture.sha256.as_deref().unwrap_or("-"),
+        );
+    }
+    let stats = store.stats()?;
+    println!(
+        "\nstore: {} captures, {} distinct bodies ({} compressed), {} pages",
+        stats.captures,
+        stats.bodies,
+        crate::cli::human_bytes(stats.body_bytes),
+        stats.pages
+    );
+    stop.cancel();
+    Ok(())
+}

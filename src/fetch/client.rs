@@ -1,0 +1,301 @@
+//! One HTTP fetch of one URL: redirects followed by hand (scope and guard checked at every hop),
+//! one deadline for all hops and the body, and the body cut at `max_body` while it streams.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
+use url::Url;
+
+use super::guard::{AddressRefused, GuardedResolver, check_address, find_refusal};
+
+/// At most this many redirect hops are followed.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// Response headers kept on a capture: evidence, and what detection needs to spot challenges.
+const KEPT_HEADERS: &[&str] = &[
+    "content-type",
+    "content-length",
+    "content-encoding",
+    "content-language",
+    "last-modified",
+    "etag",
+    "date",
+    "server",
+    "location",
+    "retry-after",
+    "x-powered-by",
+    "cf-ray",
+    "cf-mitigated",
+    "cf-cache-status",
+    "x-amz-cf-id",
+    "x-amzn-waf-action",
+    "x-cache",
+];
+
+/// How a fetcher behaves; one per target.
+#[derive(Debug, Clone)]
+pub struct FetchSettings {
+    pub user_agent: String,
+    pub timeout: Duration,
+    pub max_body: u64,
+    pub allow_private: bool,
+    /// Host → addresses, consulted before DNS (`--resolve`).
+    pub overrides: Arc<HashMap<String, Vec<IpAddr>>>,
+}
+
+/// A response, after redirects, with its body (possibly cut).
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub final_url: Url,
+    /// Every URL a redirect pointed to, in order.
+    pub redirects: Vec<Url>,
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub content_type: Option<String>,
+    pub ip: Option<IpAddr>,
+    pub body: Vec<u8>,
+    /// The body was longer than `max_body` and was cut there.
+    pub truncated: bool,
+    /// Retry-After, when the server sent one we could read.
+    pub retry_after: Option<Duration>,
+    pub elapsed: Duration,
+}
+
+/// Why a fetch produced no response.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum FetchError {
+    /// The address guard refused the address.
+    #[error(transparent)]
+    Refused(#[from] AddressRefused),
+    /// A redirect pointed outside the target's scope.
+    #[error("redirect to {0} is outside the target's scope")]
+    OutOfScope(String),
+    /// A redirect's Location could not be understood.
+    #[error("bad redirect location {0:?}")]
+    BadRedirect(String),
+    #[error("more than {MAX_REDIRECTS} redirects")]
+    TooManyRedirects,
+    #[error("timed out after {0:?}")]
+    Timeout(Duration),
+    /// DNS, connect, TLS, protocol or body errors.
+    #[error("{0}")]
+    Transport(String),
+}
+
+impl FetchError {
+    /// Refusals are policy, not failures of the site.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            FetchError::Refused(_)
+                | FetchError::OutOfScope(_)
+                | FetchError::TooManyRedirects
+                | FetchError::BadRedirect(_)
+        )
+    }
+}
+
+/// Fetches URLs for one target.
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    settings: FetchSettings,
+}
+
+impl Fetcher {
+    pub fn new(settings: FetchSettings) -> Result<Fetcher, FetchError> {
+        let client = reqwest::Client::builder()
+            .user_agent(settings.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+            .read_timeout(settings.timeout)
+            .timeout(settings.timeout)
+            .pool_max_idle_per_host(4)
+            .dns_resolver(Arc::new(GuardedResolver {
+                overrides: settings.overrides.clone(),
+                allow_private: settings.allow_private,
+            }))
+            .build()
+            .map_err(|e| FetchError::Transport(format!("cannot build HTTP client: {e}")))?;
+        Ok(Fetcher { client, settings })
+    }
+
+    pub fn settings(&self) -> &FetchSettings {
+        &self.settings
+    }
+
+    /// GETs `url`, following redirects that stay in scope; all hops and the body share one
+    /// deadline of `timeout`.
+    pub async fn get(
+        &self,
+        url: &Url,
+        in_scope: &(dyn Fn(&Url) -> bool + Sync),
+        max_body: u64,
+    ) -> Result<Response, FetchError> {
+        let started = Instant::now();
+        let timeout = self.settings.timeout;
+        match tokio::time::timeout(timeout, self.get_inner(url, in_scope, max_body, started)).await
+        {
+            Ok(result) => result,
+            Err(_) => Err(FetchError::Timeout(timeout)),
+        }
+    }
+
+    async fn get_inner(
+        &self,
+        url: &Url,
+        in_scope: &(dyn Fn(&Url) -> bool + Sync),
+        max_body: u64,
+        started: Instant,
+    ) -> Result<Response, FetchError> {
+        let mut current = url.clone();
+        let mut redirects = Vec::new();
+        loop {
+            self.check_literal_host(&current)?;
+            let response = self
+                .client
+                .get(current.clone())
+                .send()
+                .await
+                .map_err(|e| transport_error(&e))?;
+            let ip = response.remote_addr().map(|a| a.ip());
+            if let Some(ip) = ip {
+                check_address(ip, self.settings.allow_private)?;
+            }
+            let status = response.status();
+            if status.is_redirection()
+                && let Some(location) = response.headers().get(LOCATION)
+            {
+                let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
+                let next = current
+                    .join(location.trim())
+                    .map_err(|_| FetchError::BadRedirect(location.clone()))?;
+                if !matches!(next.scheme(), "http" | "https") {
+                    return Err(FetchError::BadRedirect(location));
+                }
+                if redirects.len() >= MAX_REDIRECTS {
+                    return Err(FetchError::TooManyRedirects);
+                }
+                self.check_literal_host(&next)?;
+                if !in_scope(&next) {
+                    return Err(FetchError::OutOfScope(next.to_string()));
+                }
+                redirects.push(next.clone());
+                current = next;
+                continue;
+            }
+            let headers = kept_headers(response.headers());
+            let content_type = header_str(response.headers(), "content-type");
+            let retry_after = parse_retry_after(response.headers());
+            let (body, truncated) = read_capped(response, max_body).await?;
+            return Ok(Response {
+                final_url: current,
+                redirects,
+                status: status.as_u16(),
+                headers,
+                content_type,
+                ip,
+                body,
+                truncated,
+                retry_after,
+                elapsed: started.elapsed(),
+            });
+        }
+    }
+
+    /// The resolver never sees IP literals, so they are checked here.
+    fn check_literal_host(&self, url: &Url) -> Result<(), FetchError> {
+        let ip = match url.host() {
+            Some(url::Host::Ipv4(v4)) => IpAddr::V4(v4),
+            Some(url::Host::Ipv6(v6)) => IpAddr::V6(v6),
+            _ => return Ok(()),
+        };
+        check_address(ip, self.settings.allow_private)?;
+        Ok(())
+    }
+}
+
+/// Streams the body, keeping at most `max_body` bytes (counted after content decoding, so a
+/// compression bomb is cut like any other big body).
+async fn read_capped(
+    mut response: reqwest::Response,
+    max_body: u64,
+) -> Result<(Vec<u8>, bool), FetchError> {
+    let cap = usize::try_from(max_body).unwrap_or(usize::MAX);
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(&e))? {
+        let room = cap - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
+}
+
+fn transport_error(err: &reqwest::Error) -> FetchError {
+    if let Some(refused) = find_refusal(err) {
+        return FetchError::Refused(refused);
+    }
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        let text = inner.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = inner.source();
+    }
+    FetchError::Transport(message)
+}
+
+fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
+fn kept_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    KEPT_HEADERS
+        .iter()
+        .filter_map(|name| header_str(headers, name).map(|v| ((*name).to_string(), v)))
+        .collect()
+}
+
+/// Retry-After is either seconds or an HTTP date.
+fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = header_str(headers, RETRY_AFTER.as_str())?;
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("120"));
+        assert_eq!(parse_retry_after(&headers), Some(Duration::from_secs(120)));
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(parse_retry_after(&headers), Some(Duration::ZERO));
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(parse_retry_after(&headers), None);
+    }
+}

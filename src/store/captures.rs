@@ -1,0 +1,224 @@
+//! Writing a capture (one transaction over six trees) and reading captures, documents and pages
+//! back through the indexes.
+
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+use crate::extract::Document;
+
+use super::codec::{compress, decompress, from_json, to_json};
+use super::keys::{check_name, id_key, index_id, index_key, name_prefix, page_key};
+use super::{CaptureRecord, NewCapture, Outcome, PageRecord, Store, StoreError, bodies};
+
+type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
+
+fn abort(err: StoreError) -> ConflictableTransactionError<StoreError> {
+    ConflictableTransactionError::Abort(err)
+}
+
+/// What [`Store::put_capture`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PutOutcome {
+    /// The capture as stored, id and digest filled in.
+    pub record: CaptureRecord,
+    /// True when the body was not stored before: the page changed (or is new), byte for byte.
+    pub new_body: bool,
+}
+
+impl Store {
+    /// Stores a capture: its body (unless that exact body is already stored), its record, its
+    /// document, both indexes and the page record, all or nothing.
+    pub fn put_capture(&self, capture: NewCapture) -> Result<PutOutcome, StoreError> {
+        check_name("target", &capture.target)?;
+        check_name("url", &capture.url)?;
+        let id = self.next_id()?;
+        let digest = capture.body.as_deref().map(bodies::digest);
+
+        // Compression is the slow part: do it before the transaction, whose closure sled may
+        // run more than once, and skip it for a body already stored (the common case on a
+        // re-crawl of an unchanged site).
+        let packed_body = match (&capture.body, &digest) {
+            (Some(body), Some(digest)) if !self.bodies.contains_key(digest)? => {
+                Some(compress("body", body)?)
+            }
+            _ => None,
+        };
+        let packed_document = match &capture.document {
+            Some(document) => Some(compress("document", &to_json(document))?),
+            None => None,
+        };
+
+        let record = capture_record(id, &capture, digest.map(hex::encode));
+        let record_json = to_json(&record);
+        let key = id_key(id);
+        let url_key = index_key(&capture.url, id);
+        let target_key = index_key(&capture.target, id);
+        let page_key = page_key(&capture.target, &capture.url);
+
+        let trees = (
+            &self.bodies,
+            &self.captures,
+            &self.documents,
+            &self.by_url,
+            &self.by_target,
+            &self.pages,
+        );
+        let new_body = trees
+            .transaction(
+                |(bodies, captures, documents, by_url, by_target, pages)| -> TxResult<bool> {
+                    let mut new_body = false;
+                    if let (Some(body), Some(digest)) = (&capture.body, &digest)
+                        && bodies.get(digest)?.is_none()
+                    {
+                        match &packed_body {
+                            Some(packed) => bodies.insert(&digest[..], packed.as_slice())?,
+                            // Present at the check above, so not compressed; gone now only if
+                            // something deleted it, which the store never does. Cope anyway.
+                            None => bodies
+                                .insert(&digest[..], compress("body", body).map_err(abort)?)?,
+                        };
+                        new_body = true;
+                    }
+                    captures.insert(&key[..], record_json.as_slice())?;
+                    if let Some(packed) = &packed_document {
+                        documents.insert(&key[..], packed.as_slice())?;
+                    }
+                    by_url.insert(url_key.as_slice(), &[][..])?;
+                    by_target.insert(target_key.as_slice(), &[][..])?;
+                    let page = match pages.get(&page_key)? {
+                        Some(stored) => {
+                            let page: PageRecord =
+                                from_json("pages", &page_key, &stored).map_err(abort)?;
+                            updated_page(page, &record)
+                        }
+                        None => new_page(&record),
+                    };
+                    pages.insert(page_key.as_slice(), to_json(&page))?;
+                    Ok(new_body)
+                },
+            )
+            .map_err(|err| match err {
+                TransactionError::Abort(err) => err,
+                TransactionError::Storage(err) => StoreError::Sled(err),
+            })?;
+        Ok(PutOutcome { record, new_body })
+    }
+
+    /// The capture with this id.
+    pub fn capture(&self, id: u64) -> Result<Option<CaptureRecord>, StoreError> {
+        let key = id_key(id);
+        match self.captures.get(key)? {
+            Some(value) => from_json("captures", &key, &value).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The document extracted from this capture, if it had one.
+    pub fn document(&self, capture_id: u64) -> Result<Option<Document>, StoreError> {
+        let key = id_key(capture_id);
+        match self.documents.get(key)? {
+            Some(packed) => {
+                let json = decompress("documents", &key, &packed)?;
+                from_json("documents", &key, &json).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Every capture of this URL, oldest first, whatever target it was captured for.
+    pub fn captures_for_url(&self, url: &str) -> Result<Vec<CaptureRecord>, StoreError> {
+        self.indexed_captures(&self.by_url, "by_url", url)
+    }
+
+    /// Every capture made for this target, oldest first.
+    pub fn captures_for_target(&self, target: &str) -> Result<Vec<CaptureRecord>, StoreError> {
+        self.indexed_captures(&self.by_target, "by_target", target)
+    }
+
+    fn indexed_captures(
+        &self,
+        index: &sled::Tree,
+        index_name: &str,
+        name: &str,
+    ) -> Result<Vec<CaptureRecord>, StoreError> {
+        let prefix = name_prefix(name);
+        let mut records = Vec::new();
+        for key in index.scan_prefix(&prefix).keys() {
+            let id = index_id(index_name, &prefix, &key?)?;
+            // Index and record are written in one transaction: a dangling entry is damage.
+            let record = self.capture(id)?.ok_or_else(|| {
+                StoreError::corrupt(format!(
+                    "{index_name}: entry for {name:?} names capture {id}, which is not stored"
+                ))
+            })?;
+            records.push(record);
+        }
+        Ok(records)
+    }
+
+    /// What the store knows about this URL of this target.
+    pub fn page(&self, target: &str, url: &str) -> Result<Option<PageRecord>, StoreError> {
+        let key = page_key(target, url);
+        match self.pages.get(&key)? {
+            Some(value) => from_json("pages", &key, &value).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Every URL ever captured for this target, in URL byte order.
+    pub fn pages(&self, target: &str) -> Result<Vec<PageRecord>, StoreError> {
+        self.pages
+            .scan_prefix(name_prefix(target))
+            .map(|entry| {
+                let (key, value) = entry?;
+                from_json("pages", &key, &value)
+            })
+            .collect()
+    }
+}
+
+fn capture_record(id: u64, capture: &NewCapture, sha256: Option<String>) -> CaptureRecord {
+    CaptureRecord {
+        id,
+        run_id: capture.run_id,
+        target: capture.target.clone(),
+        url: capture.url.clone(),
+        final_url: capture.final_url.clone(),
+        redirects: capture.redirects.clone(),
+        captured_at: capture.captured_at,
+        duration_ms: capture.duration_ms,
+        outcome: capture.outcome,
+        status: capture.status,
+        headers: capture.headers.clone(),
+        content_type: capture.content_type.clone(),
+        encoding: capture.encoding.clone(),
+        encoding_source: capture.encoding_source,
+        ip: capture.ip.clone(),
+        sha256,
+        size: capture.body.as_ref().map(|body| body.len() as u64),
+        truncated: capture.truncated,
+        error: capture.error.clone(),
+        depth: capture.depth,
+        has_document: capture.document.is_some(),
+    }
+}
+
+fn new_page(record: &CaptureRecord) -> PageRecord {
+    PageRecord {
+        target: record.target.clone(),
+        url: record.url.clone(),
+        first_seen: record.captured_at,
+        last_capture: record.id,
+        last_good_capture: (record.outcome == Outcome::Ok).then_some(record.id),
+        depth: record.depth,
+    }
+}
+
+fn updated_page(mut page: PageRecord, record: &CaptureRecord) -> PageRecord {
+    page.last_capture = record.id;
+    if record.outcome == Outcome::Ok {
+        page.last_good_capture = Some(record.id);
+    }
+    page.depth = page.depth.min(record.depth);
+    page
+}

@@ -1,0 +1,64 @@
+//! The store's one error type. Messages name the file or record involved and, where the user
+//! can do something about it, say what.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong opening, reading or writing the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another process holds the store. `holder` describes it (pid, command line, since when)
+    /// as that process wrote it into the lock file.
+    #[error(
+        "store {} is in use by another claimwatch process ({holder}); \
+         wait for it to finish or use another --store",
+        path.display()
+    )]
+    Held { path: PathBuf, holder: String },
+
+    /// A file or directory of the store could not be created, read or written.
+    #[error("cannot use {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// sled itself failed (I/O under the database, or corruption it detected).
+    #[error("store database error: {0}")]
+    Sled(#[from] sled::Error),
+
+    /// A stored value or key does not decode. `what` names the tree and key.
+    #[error("store is corrupt: {what}")]
+    Corrupt { what: String },
+
+    /// The store was written with a schema this build does not read.
+    #[error(
+        "store {} has schema version {found:?} but this claimwatch reads version {expected:?}; \
+         use a matching claimwatch or another --store",
+        path.display()
+    )]
+    Schema {
+        path: PathBuf,
+        found: String,
+        expected: &'static str,
+    },
+
+    /// A target id or URL holds a NUL byte, which index keys use as their separator; storing it
+    /// would let one target's or URL's entries mix with another's.
+    #[error("cannot store {field} {value:?}: it contains a NUL byte")]
+    NulInKey { field: &'static str, value: String },
+
+    /// zstd failed to compress a value before writing it.
+    #[error("cannot compress {what}: {source}")]
+    Compress {
+        what: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl StoreError {
+    pub(super) fn corrupt(what: impl Into<String>) -> StoreError {
+        StoreError::Corrupt { what: what.into() }
+    }
+}

@@ -1,0 +1,265 @@
+//! Shared helpers for the integration tests: loopback HTTP servers that record every request,
+//! and a runner for the real `claimwatch` binary.
+
+#![allow(dead_code)]
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::Response;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+/// One request a test server saw.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub at: Instant,
+    pub host: String,
+    /// Path and query.
+    pub path: String,
+    pub user_agent: String,
+}
+
+/// What a test server answers.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn html(body: impl Into<String>) -> Reply {
+        Reply::bytes("text/html; charset=utf-8", body.into().into_bytes())
+    }
+
+    pub fn bytes(content_type: &str, body: Vec<u8>) -> Reply {
+        Reply {
+            status: 200,
+            headers: vec![("content-type".into(), content_type.into())],
+            body,
+        }
+    }
+
+    pub fn status(status: u16) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    pub fn redirect(location: &str) -> Reply {
+        Reply {
+            status: 302,
+            headers: vec![("location".into(), location.into())],
+            body: Vec::new(),
+        }
+    }
+
+    pub fn not_found() -> Reply {
+        Reply::status(404)
+    }
+}
+
+/// Maps a path (with query) to a reply.
+pub type Handler = Arc<dyn Fn(&str) -> Reply + Send + Sync>;
+
+struct ServerState {
+    handler: Handler,
+    hits: Arc<Mutex<Vec<Hit>>>,
+}
+
+/// A loopback HTTP server for one test.
+pub struct Server {
+    pub addr: SocketAddr,
+    hits: Arc<Mutex<Vec<Hit>>>,
+    stop: CancellationToken,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+async fn answer(State(state): State<Arc<ServerState>>, request: Request) -> Response {
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    state.hits.lock().expect("hits lock").push(Hit {
+        at: Instant::now(),
+        host: header("host"),
+        path: path.clone(),
+        user_agent: header("user-agent"),
+    });
+    let reply = (state.handler)(&path);
+    let mut response = Response::new(Body::from(reply.body));
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status).expect("test status codes are valid");
+    for (name, value) in reply.headers {
+        response.headers_mut().insert(
+            HeaderName::from_bytes(name.as_bytes()).expect("test header names are valid"),
+            HeaderValue::from_str(&value).expect("test header values are valid"),
+        );
+    }
+    response
+}
+
+impl Server {
+    /// Starts a server on `ip:port` (port 0 for any).
+    pub async fn start(ip: &str, port: u16, handler: Handler) -> std::io::Result<Server> {
+        let ip: IpAddr = ip.parse().expect("test IPs are valid");
+        let listener = TcpListener::bind((ip, port)).await?;
+        let addr = listener.local_addr()?;
+        let hits = Arc::new(Mutex::new(Vec::new()));
+        let stop = CancellationToken::new();
+        let state = Arc::new(ServerState {
+            handler,
+            hits: hits.clone(),
+        });
+        let app = Router::new().fallback(answer).with_state(state);
+        let stopped = stop.clone();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move { stopped.cancelled().await })
+                .await;
+        });
+        Ok(Server { addr, hits, stop })
+    }
+
+    /// Starts one server per IP, all on the same port (distinct hosts of one "port").
+    pub async fn start_many(ips: &[&str], handlers: Vec<Handler>) -> Vec<Server> {
+        for _ in 0..20 {
+            let first = Server::start(ips[0], 0, handlers[0].clone())
+                .await
+                .expect("bind the first test server");
+            let port = first.addr.port();
+            let mut servers = vec![first];
+            for (ip, handler) in ips.iter().zip(&handlers).skip(1) {
+                match Server::start(ip, port, handler.clone()).await {
+                    Ok(server) => servers.push(server),
+                    Err(_) => break,
+                }
+            }
+            if servers.len() == ips.len() {
+                return servers;
+            }
+        }
+        panic!("could not bind {ips:?} on one port");
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn hits(&self) -> Vec<Hit> {
+        self.hits.lock().expect("hits lock").clone()
+    }
+
+    pub fn paths(&self) -> Vec<String> {
+        self.hits().into_iter().map(|h| h.path).collect()
+    }
+
+    pub fn count(&self, path: &str) -> usize {
+        self.hits().iter().filter(|h| h.path == path).count()
+    }
+}
+
+/// A scratch directory with a targets.toml and a store.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new(targets_toml: &str) -> Workspace {
+        let dir = tempfile::tempdir().expect("create a temp dir");
+        std::fs::write(dir.path().join("targets.toml"), targets_toml).expect("write targets.toml");
+        Workspace { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn targets(&self) -> PathBuf {
+        self.dir.path().join("targets.toml")
+    }
+
+    pub fn store(&self) -> PathBuf {
+        self.dir.path().join("store")
+    }
+
+    pub fn write_targets(&self, toml: &str) {
+        std::fs::write(self.targets(), toml).expect("write targets.toml");
+    }
+
+    /// Runs the real binary with this workspace's targets and store.
+    pub async fn run(&self, args: &[&str]) -> Output {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_claimwatch"));
+        command
+            .args(args)
+            .env("CLAIMWATCH_TARGETS", self.targets())
+            .env("CLAIMWATCH_STORE", self.store())
+            .env_remove("CLAIMWATCH_LOG")
+            .kill_on_drop(true);
+        tokio::time::timeout(std::time::Duration::from_secs(60), command.output())
+            .await
+            .expect("claimwatch finished within 60 s")
+            .expect("claimwatch ran")
+    }
+
+    pub fn open_store(&self) -> claimwatch::store::Store {
+        claimwatch::store::Store::open(&self.store()).expect("open the store")
+    }
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A handler from a fixed list of (path, reply); everything else is 404.
+pub fn routes(routes: Vec<(&str, Reply)>) -> Handler {
+    let routes: Vec<(String, Reply)> = routes
+        .into_iter()
+        .map(|(p, r)| (p.to_string(), r))
+        .collect();
+    Arc::new(move |path: &str| {
+        routes
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_else(Reply::not_found)
+    })
+}
+
+/// A target block for targets.toml.
+pub fn target(id: &str, seed: &str, extra: &str) -> String {
+    format!("[[target]]\nid = \"{id}\"\nname = \"{id} Co.\"\nseeds = [\"{seed}\"]\n{extra}\n")
+}
+
+/// A [crawl] block with fast defaults for tests.
+pub fn fast_crawl(extra: &str) -> String {
+    format!("[crawl]\nrate = \"100/s\"\nburst = 10\ntimeout = \"5s\"\n{extra}\n")
+}
