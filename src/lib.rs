@@ -21,11 +21,14 @@
 //! - [`store`] owns sled: content-addressed bodies, capture records, documents, runs, pages.
 //! - [`cli`] is the command-line surface; [`demo`] serves built-in sites offline.
 
+pub mod claims;
 pub mod cli;
 pub mod config;
 pub mod crawl;
 pub mod demo;
+pub mod diff;
 pub mod exit;
 pub mod extract;
 pub mod fetch;
+pub mod flags;
 pub mod store;

@@ -1,0 +1,1 @@
+//! The built-in claim packs: data files compiled into the binary.

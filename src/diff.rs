@@ -1,0 +1,1 @@
+//! Readable text diffs between two captures, for people.

@@ -1,0 +1,1 @@
+//! Flags out: JSON lines, CSV (RFC 4180) and FollowTheMoney entities.

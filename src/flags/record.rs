@@ -1,0 +1,117 @@
+//! The flag record, exactly as SPEC.md fixes it: field names and nesting are a contract.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The record's schema version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagType {
+    ClaimRemoved,
+    ClaimAdded,
+    ClaimChanged,
+    PartnerUnverified,
+}
+
+impl FlagType {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FlagType::ClaimRemoved => "claim_removed",
+            FlagType::ClaimAdded => "claim_added",
+            FlagType::ClaimChanged => "claim_changed",
+            FlagType::PartnerUnverified => "partner_unverified",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Site,
+    Page,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlagTarget {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Allowlist {
+    Listed,
+    NotListed,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlagManufacturer {
+    pub name: String,
+    pub allowlist: Allowlist,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlagClaim {
+    pub text: String,
+    pub lang: String,
+    pub rule: String,
+    pub terms: Vec<String>,
+    pub manufacturer: Option<FlagManufacturer>,
+}
+
+/// A capture a flag stands on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlagCapture {
+    pub capture_id: String,
+    pub captured_at: DateTime<Utc>,
+    pub http_status: Option<u16>,
+    pub sha256: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    Unreviewed,
+    Confirmed,
+    Dismissed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub status: ReviewStatus,
+    pub note: Option<String>,
+}
+
+/// One flag (one JSON object a line with `--format jsonl`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flag {
+    pub schema_version: u32,
+    /// Stable across runs: the same change never gets two flags.
+    pub flag_id: String,
+    pub flag_type: FlagType,
+    pub scope: Scope,
+    pub category: String,
+    pub severity: Severity,
+    pub target: FlagTarget,
+    pub url: String,
+    pub claim: FlagClaim,
+    /// Null for a claim first seen.
+    pub before: Option<FlagCapture>,
+    pub after: FlagCapture,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub detected_at: DateTime<Utc>,
+    pub review: Review,
+}
