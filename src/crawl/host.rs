@@ -22,6 +22,7 @@ pub struct Host {
 struct Floor {
     min_interval: Duration,
     next_allowed: Instant,
+    last_request: Option<Instant>,
     /// Set once the host kept answering 429/503 after retries: no more requests this run.
     gave_up: bool,
 }
@@ -37,6 +38,7 @@ impl Host {
             floor: Mutex::new(Floor {
                 min_interval: Duration::ZERO,
                 next_allowed: Instant::now(),
+                last_request: None,
                 gave_up: false,
             }),
         }
@@ -51,6 +53,7 @@ impl Host {
                 let now = Instant::now();
                 if floor.next_allowed <= now {
                     floor.next_allowed = now + floor.min_interval;
+                    floor.last_request = Some(now);
                     return;
                 }
                 floor.next_allowed - now
@@ -59,10 +62,14 @@ impl Host {
         }
     }
 
-    /// A floor between requests, from robots.txt crawl-delay.
+    /// A floor between requests, from robots.txt crawl-delay. It applies from the last request
+    /// on: the robots.txt fetch that announced it counts.
     pub fn set_min_interval(&self, interval: Duration) {
         let mut floor = self.lock();
         floor.min_interval = floor.min_interval.max(interval);
+        if let Some(last) = floor.last_request {
+            floor.next_allowed = floor.next_allowed.max(last + floor.min_interval);
+        }
     }
 
     /// No request before `wait` from now (429/503 back-off).
