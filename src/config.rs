@@ -103,7 +103,12 @@ pub struct Config {
     pub targets: Vec<Target>,
     pub manufacturers: Vec<Manufacturer>,
     pub rules: Vec<Rule>,
+    /// Built-in claim packs turned off with `[claims] disable = [...]`.
+    pub disabled_packs: Vec<String>,
 }
+
+/// The ids of the built-in claim packs, which `[claims] disable` may name.
+pub const BUILT_IN_PACKS: &[&str] = &["military", "partner"];
 
 /// Why a `targets.toml` could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -252,12 +257,29 @@ impl Config {
             rules.push(cx.rule(r, &mut rule_ids)?);
         }
 
+        let mut disabled_packs = Vec::new();
+        for pack in raw.claims.iter().flat_map(|c| &c.disable) {
+            if !BUILT_IN_PACKS.contains(&pack.get_ref().as_str()) {
+                return Err(cx.invalid(
+                    pack.span(),
+                    "disable",
+                    format!(
+                        "no built-in pack {:?}: the packs are {}",
+                        pack.get_ref(),
+                        BUILT_IN_PACKS.join(", ")
+                    ),
+                ));
+            }
+            disabled_packs.push(pack.get_ref().clone());
+        }
+
         Ok(Config {
             path: path.to_path_buf(),
             crawl,
             targets,
             manufacturers,
             rules,
+            disabled_packs,
         })
     }
 
@@ -413,6 +435,16 @@ struct RawFile {
     manufacturer: Vec<Spanned<RawManufacturer>>,
     #[serde(default)]
     rule: Vec<Spanned<RawRule>>,
+    #[serde(default)]
+    claims: Option<RawClaims>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClaims {
+    /// Built-in packs to turn off.
+    #[serde(default)]
+    disable: List,
 }
 
 #[derive(Deserialize)]

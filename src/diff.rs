@@ -1,1 +1,914 @@
 //! Readable text diffs between two captures, for people.
+//!
+//! A page becomes one line per text block ([`document_lines`]); two such line lists are diffed
+//! line by line ([`diff_lines`]), long unchanged runs are folded, and a removed line that was
+//! merely edited is paired with its new version so the edited words stand out. The result is
+//! plain data ([`TextDiff`]) that the terminal ([`render`]), the web UI or a report can show.
+//!
+//! Page text is hostile: [`render`] never lets it reach the terminal as control characters.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use aho_corasick::AhoCorasick;
+use serde::{Deserialize, Serialize};
+use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
+
+use crate::extract::{BlockKind, Document};
+
+/// How to diff and how to show the result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffOptions {
+    /// ANSI colours in [`render`]; without them the output has no escape codes at all.
+    pub color: bool,
+    /// Unchanged lines kept on each side of a change.
+    pub context: usize,
+    /// Claim sentences or terms: a line containing one of them (compared lower-cased) is marked
+    /// as a claim.
+    pub highlight: Vec<String>,
+    /// Time budget for the whole diff. Past it the line diff may be coarser and edited lines are
+    /// no longer paired, but the diff is still complete and correct.
+    pub deadline: Duration,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            color: false,
+            context: 2,
+            highlight: Vec::new(),
+            deadline: Duration::from_secs(2),
+        }
+    }
+}
+
+/// The lines to show for a diff of two captures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextDiff {
+    pub lines: Vec<DiffLine>,
+    /// Whether anything differs; an unchanged page is one fold line.
+    pub changed: bool,
+}
+
+/// One line to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffLine {
+    pub kind: LineKind,
+    /// The line's text (empty for a fold).
+    pub text: String,
+    /// The line contains one of [`DiffOptions::highlight`].
+    pub claim: bool,
+    /// For a removed or added line paired with an edited version on the other side: the whole
+    /// text cut into the parts that changed and those that did not. Empty otherwise.
+    pub spans: Vec<Span>,
+}
+
+/// What a [`DiffLine`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    Same,
+    Removed,
+    Added,
+    /// Unchanged lines left out.
+    Fold {
+        hidden: usize,
+    },
+}
+
+/// A piece of a paired line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub text: String,
+    /// This piece is not on the other side of the pair.
+    pub changed: bool,
+}
+
+/// One line per block, prefixed with a short label for the kind of block, text as is.
+pub fn document_lines(doc: &Document) -> Vec<String> {
+    doc.blocks
+        .iter()
+        .map(|block| {
+            let label = match block.kind {
+                BlockKind::Title => "title",
+                BlockKind::Heading => "h",
+                BlockKind::Text => "p",
+                BlockKind::ListItem => "li",
+                BlockKind::TableCell => "td",
+                BlockKind::MetaDescription => "meta",
+                BlockKind::Alt => "alt",
+                BlockKind::TitleAttr => "titleattr",
+            };
+            format!("{label}: {}", block.text)
+        })
+        .collect()
+}
+
+/// How far ahead among the added lines a removed line looks for its edited version. Bounded so
+/// a rewritten page with thousands of changed lines costs linear, not quadratic, work.
+const PAIR_WINDOW: usize = 8;
+
+/// Diffs two line lists: folds unchanged runs, pairs edited lines and marks their changed parts.
+pub fn diff_lines(old: &[String], new: &[String], options: &DiffOptions) -> TextDiff {
+    let deadline = Instant::now().checked_add(options.deadline);
+    let claims = Claims::new(&options.highlight);
+    let ops = capture_diff_slices_deadline(Algorithm::Myers, old, new, deadline);
+
+    // Similar may report a change as delete then insert (or the reverse); pairing needs each
+    // changed region whole, so merge adjacent changes.
+    let mut regions: Vec<Region> = Vec::new();
+    for op in &ops {
+        let (tag, o, n) = op.as_tag_tuple();
+        match (tag, regions.last_mut()) {
+            (DiffTag::Equal, _) => regions.push(Region::Same(o)),
+            (_, Some(Region::Changed(po, pn))) => {
+                po.end = o.end;
+                pn.end = n.end;
+            }
+            _ => regions.push(Region::Changed(o, n)),
+        }
+    }
+
+    let mut out = Out {
+        lines: Vec::new(),
+        claims: &claims,
+    };
+    let last = regions.len().saturating_sub(1);
+    for (i, region) in regions.iter().enumerate() {
+        match region {
+            Region::Same(range) => {
+                // No context is owed to a side of the run that has no change.
+                let head = if i == 0 { 0 } else { options.context };
+                let tail = if i == last { 0 } else { options.context };
+                out.unchanged(&old[range.clone()], head, tail);
+            }
+            Region::Changed(o, n) => out.changed(&old[o.clone()], &new[n.clone()], deadline),
+        }
+    }
+    TextDiff {
+        changed: regions.iter().any(|r| matches!(r, Region::Changed(..))),
+        lines: out.lines,
+    }
+}
+
+enum Region {
+    Same(std::ops::Range<usize>),
+    Changed(std::ops::Range<usize>, std::ops::Range<usize>),
+}
+
+struct Out<'a> {
+    lines: Vec<DiffLine>,
+    claims: &'a Claims,
+}
+
+impl Out<'_> {
+    fn push(&mut self, kind: LineKind, text: &str, spans: Vec<Span>) {
+        self.lines.push(DiffLine {
+            kind,
+            text: text.to_owned(),
+            claim: self.claims.matches(text),
+            spans,
+        });
+    }
+
+    fn unchanged(&mut self, run: &[String], head: usize, tail: usize) {
+        // A fold line in place of one line hides nothing, except that an unchanged page
+        // (no context owed on either side) should always read as one fold.
+        let whole = head == 0 && tail == 0;
+        if run.len() <= head + tail || (run.len() == head + tail + 1 && !whole) {
+            run.iter()
+                .for_each(|l| self.push(LineKind::Same, l, Vec::new()));
+            return;
+        }
+        run[..head]
+            .iter()
+            .for_each(|l| self.push(LineKind::Same, l, Vec::new()));
+        self.lines.push(DiffLine {
+            kind: LineKind::Fold {
+                hidden: run.len() - head - tail,
+            },
+            text: String::new(),
+            claim: false,
+            spans: Vec::new(),
+        });
+        run[run.len() - tail..]
+            .iter()
+            .for_each(|l| self.push(LineKind::Same, l, Vec::new()));
+    }
+
+    /// Pairs removed and added lines greedily in order, then emits them so each pair sits
+    /// together and both sides keep their order.
+    fn changed(&mut self, removed: &[String], added: &[String], deadline: Option<Instant>) {
+        let removed_tokens: Vec<Tokens> = removed.iter().map(|l| Tokens::new(l)).collect();
+        let added_tokens: Vec<Tokens> = added.iter().map(|l| Tokens::new(l)).collect();
+        let mut pairs = Vec::new();
+        let mut next_added = 0;
+        'removed: for (i, old) in removed_tokens.iter().enumerate() {
+            let window = next_added..added.len().min(next_added + PAIR_WINDOW);
+            for j in window {
+                if past(deadline) {
+                    break 'removed;
+                }
+                if let Some(spans) = inline_diff(old, &added_tokens[j], deadline) {
+                    pairs.push((i, j, spans));
+                    next_added = j + 1;
+                    break;
+                }
+            }
+        }
+
+        let (mut r, mut a) = (0, 0);
+        for (i, j, (old_spans, new_spans)) in pairs {
+            removed[r..i]
+                .iter()
+                .for_each(|l| self.push(LineKind::Removed, l, Vec::new()));
+            added[a..j]
+                .iter()
+                .for_each(|l| self.push(LineKind::Added, l, Vec::new()));
+            self.push(LineKind::Removed, &removed[i], old_spans);
+            self.push(LineKind::Added, &added[j], new_spans);
+            (r, a) = (i + 1, j + 1);
+        }
+        removed[r..]
+            .iter()
+            .for_each(|l| self.push(LineKind::Removed, l, Vec::new()));
+        added[a..]
+            .iter()
+            .for_each(|l| self.push(LineKind::Added, l, Vec::new()));
+    }
+}
+
+fn past(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|d| Instant::now() > d)
+}
+
+/// Lower-cased substring matching of the highlight terms.
+struct Claims {
+    /// None when there are no terms, or too many for one automaton (then `terms` is scanned).
+    automaton: Option<AhoCorasick>,
+    terms: Vec<String>,
+}
+
+impl Claims {
+    fn new(highlight: &[String]) -> Self {
+        // An empty term would match every line.
+        let terms: Vec<String> = highlight
+            .iter()
+            .map(|h| h.to_lowercase())
+            .filter(|h| !h.is_empty())
+            .collect();
+        let automaton = if terms.is_empty() {
+            None
+        } else {
+            AhoCorasick::new(&terms).ok()
+        };
+        Claims { automaton, terms }
+    }
+
+    fn matches(&self, line: &str) -> bool {
+        if self.terms.is_empty() {
+            return false;
+        }
+        let line = line.to_lowercase();
+        match &self.automaton {
+            Some(automaton) => automaton.is_match(&line),
+            None => self.terms.iter().any(|t| line.contains(t.as_str())),
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Han, kana, Hangul: no spaces between words, so each character stands alone.
+    Cjk,
+    Word,
+    Space,
+    /// Punctuation and symbols, one character each.
+    Other,
+}
+
+fn class(c: char) -> Class {
+    if is_cjk(c) {
+        Class::Cjk
+    } else if c.is_alphanumeric() || is_combining(c) {
+        Class::Word
+    } else if c.is_whitespace() {
+        Class::Space
+    } else {
+        Class::Other
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{11FF}'     // Hangul Jamo
+        | '\u{2E80}'..='\u{2FDF}'   // CJK and Kangxi radicals
+        | '\u{3005}'..='\u{3007}'   // 々〆〇
+        | '\u{3040}'..='\u{30FF}'   // Hiragana, Katakana
+        | '\u{3130}'..='\u{318F}'   // Hangul compatibility Jamo
+        | '\u{31F0}'..='\u{31FF}'   // Katakana phonetic extensions
+        | '\u{3400}'..='\u{4DBF}'   // Han extension A
+        | '\u{4E00}'..='\u{9FFF}'   // Han
+        | '\u{A960}'..='\u{A97F}'   // Hangul Jamo extended A
+        | '\u{AC00}'..='\u{D7FF}'   // Hangul syllables, Jamo extended B
+        | '\u{F900}'..='\u{FAFF}'   // Han compatibility
+        | '\u{FF66}'..='\u{FFDC}'   // half-width Katakana and Hangul
+        | '\u{20000}'..='\u{3FFFF}' // Han extensions B and later
+    )
+}
+
+/// Combining marks not covered by `is_alphanumeric`: they belong to the word they modify.
+fn is_combining(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{0483}'..='\u{0489}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
+/// Words and whitespace runs as tokens; CJK characters and punctuation one per token. The
+/// tokens concatenate back to the input.
+fn tokenize(s: &str) -> Vec<&str> {
+    let mut tokens = Vec::new();
+    let mut start = 0;
+    let mut previous = None;
+    for (i, c) in s.char_indices() {
+        let class = class(c);
+        let joins = previous == Some(class) && matches!(class, Class::Word | Class::Space);
+        if !joins && i > start {
+            tokens.push(&s[start..i]);
+            start = i;
+        }
+        previous = Some(class);
+    }
+    if start < s.len() {
+        tokens.push(&s[start..]);
+    }
+    tokens
+}
+
+/// Whitespace counts for nothing in similarity: otherwise any two sentences share half their
+/// tokens.
+fn significant(token: &str) -> bool {
+    !token.chars().all(char::is_whitespace)
+}
+
+/// A line's tokens, and its significant ones sorted: the multiset overlap of two sorted lists
+/// bounds how similar the lines can be, cheaply enough to rule out most candidate pairs
+/// without diffing them.
+struct Tokens<'a> {
+    all: Vec<&'a str>,
+    sorted: Vec<&'a str>,
+}
+
+impl<'a> Tokens<'a> {
+    fn new(line: &'a str) -> Self {
+        let all = tokenize(line);
+        let mut sorted: Vec<&str> = all.iter().copied().filter(|t| significant(t)).collect();
+        sorted.sort_unstable();
+        Tokens { all, sorted }
+    }
+
+    fn overlap(&self, other: &Tokens<'_>) -> usize {
+        let (mut i, mut j, mut common) = (0, 0, 0);
+        while let (Some(a), Some(b)) = (self.sorted.get(i), other.sorted.get(j)) {
+            match a.cmp(b) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => (i, j, common) = (i + 1, j + 1, common + 1),
+            }
+        }
+        common
+    }
+}
+
+/// Similarity 2 * matched / total above 0.3, in integers.
+fn similar_enough(matched: usize, total: usize) -> bool {
+    total == 0 || 20 * matched > 3 * total
+}
+
+/// The changed parts of an edited line, if the two lines are similar enough (ratio > 0.3) to
+/// be one line edited rather than one removed and another added.
+fn inline_diff(
+    old: &Tokens<'_>,
+    new: &Tokens<'_>,
+    deadline: Option<Instant>,
+) -> Option<(Vec<Span>, Vec<Span>)> {
+    let total = old.sorted.len() + new.sorted.len();
+    if !similar_enough(old.overlap(new), total) {
+        return None;
+    }
+    let (old, new) = (&old.all[..], &new.all[..]);
+    let ops = capture_diff_slices_deadline(Algorithm::Myers, old, new, deadline);
+    let mut matched = 0;
+    let (mut old_spans, mut new_spans) = (Vec::new(), Vec::new());
+    for op in &ops {
+        let (tag, o, n) = op.as_tag_tuple();
+        let changed = tag != DiffTag::Equal;
+        if !changed {
+            matched += old[o.clone()].iter().filter(|t| significant(t)).count();
+        }
+        old[o]
+            .iter()
+            .for_each(|t| push_span(&mut old_spans, t, changed));
+        new[n]
+            .iter()
+            .for_each(|t| push_span(&mut new_spans, t, changed));
+    }
+    if !similar_enough(matched, total) {
+        return None;
+    }
+    Some((tidy(old_spans), tidy(new_spans)))
+}
+
+fn push_span(spans: &mut Vec<Span>, text: &str, changed: bool) {
+    match spans.last_mut() {
+        Some(last) if last.changed == changed => last.text.push_str(text),
+        _ => spans.push(Span {
+            text: text.to_owned(),
+            changed,
+        }),
+    }
+}
+
+/// Folds a space or comma left unchanged between two changes into them, so a reader sees
+/// "[, military, aerospace,]" rather than "[,] [military, aerospace,]".
+fn tidy(spans: Vec<Span>) -> Vec<Span> {
+    let len = spans.len();
+    let mut out = Vec::with_capacity(len);
+    for (k, span) in spans.into_iter().enumerate() {
+        // Merged spans alternate, so an unchanged one not at either end sits between changes.
+        let between = !span.changed && k > 0 && k + 1 < len;
+        let changed = span.changed || (between && !span.text.chars().any(char::is_alphanumeric));
+        push_span(&mut out, &span.text, changed);
+    }
+    out
+}
+
+/// Terminal text for a diff: one line each, "  " same, "- " removed, "+ " added, claims marked
+/// "◀ claim" at the end. Without colour, changed parts of paired lines are shown git-style as
+/// `[-removed-]` and `{+added+}`.
+pub fn render(diff: &TextDiff, options: &DiffOptions) -> String {
+    const RESET: &str = "\x1b[0m";
+    let mut out = String::new();
+    for line in &diff.lines {
+        let (sign, colour, open, close) = match line.kind {
+            LineKind::Fold { hidden } => {
+                let noun = if hidden == 1 { "line" } else { "lines" };
+                let text = format!("  … {hidden} unchanged {noun} …");
+                if options.color {
+                    let _ = writeln!(out, "\x1b[2m{text}{RESET}");
+                } else {
+                    let _ = writeln!(out, "{text}");
+                }
+                continue;
+            }
+            LineKind::Same => ("  ", "", "", ""),
+            LineKind::Removed => ("- ", "\x1b[31m", "[-", "-]"),
+            LineKind::Added => ("+ ", "\x1b[32m", "{+", "+}"),
+        };
+        if options.color {
+            out.push_str(colour);
+        }
+        out.push_str(sign);
+        if line.spans.is_empty() {
+            push_safe(&mut out, &line.text);
+        }
+        for span in &line.spans {
+            match (span.changed, options.color) {
+                (false, _) => push_safe(&mut out, &span.text),
+                (true, true) => {
+                    out.push_str("\x1b[1;7m");
+                    push_safe(&mut out, &span.text);
+                    out.push_str("\x1b[22;27m");
+                }
+                (true, false) => {
+                    out.push_str(open);
+                    push_safe(&mut out, &span.text);
+                    out.push_str(close);
+                }
+            }
+        }
+        if options.color && !colour.is_empty() {
+            out.push_str(RESET);
+        }
+        if line.claim {
+            if options.color {
+                let _ = write!(out, "  \x1b[1;33m◀ claim{RESET}");
+            } else {
+                out.push_str("  ◀ claim");
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Appends page text with everything that could drive a terminal made visible: C0 controls and
+/// DEL as their Control Pictures (ESC becomes ␛), C1 controls (U+009B is a one-byte CSI) and
+/// bidi overrides (which reorder what the reader sees) as U+FFFD.
+fn push_safe(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '\0'..='\x1f' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}')),
+            '\x7f' => out.push('\u{2421}'),
+            '\u{80}'..='\u{9f}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+                out.push('\u{FFFD}')
+            }
+            _ => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Block;
+
+    fn lines(texts: &[&str]) -> Vec<String> {
+        texts.iter().map(|t| t.to_string()).collect()
+    }
+
+    fn changed_texts(line: &DiffLine) -> Vec<&str> {
+        line.spans
+            .iter()
+            .filter(|s| s.changed)
+            .map(|s| s.text.as_str())
+            .collect()
+    }
+
+    fn kinds(diff: &TextDiff) -> Vec<LineKind> {
+        diff.lines.iter().map(|l| l.kind).collect()
+    }
+
+    /// Spans must rebuild the line exactly, or a renderer would show text that isn't there.
+    fn assert_spans_rebuild(diff: &TextDiff) {
+        for line in diff.lines.iter().filter(|l| !l.spans.is_empty()) {
+            let joined: String = line.spans.iter().map(|s| s.text.as_str()).collect();
+            assert_eq!(joined, line.text);
+        }
+    }
+
+    #[test]
+    fn document_lines_label_blocks() {
+        let doc = Document {
+            blocks: vec![
+                Block {
+                    kind: BlockKind::Title,
+                    text: "Acme".into(),
+                },
+                Block {
+                    kind: BlockKind::ListItem,
+                    text: "Radar".into(),
+                },
+                Block {
+                    kind: BlockKind::TitleAttr,
+                    text: "NATO".into(),
+                },
+            ],
+            ..Document::default()
+        };
+        assert_eq!(
+            document_lines(&doc),
+            vec!["title: Acme", "li: Radar", "titleattr: NATO"]
+        );
+    }
+
+    #[test]
+    fn identical_documents_fold_entirely() {
+        let doc: Vec<String> = (0..30).map(|i| format!("p: line {i}")).collect();
+        let diff = diff_lines(&doc, &doc, &DiffOptions::default());
+        assert!(!diff.changed);
+        assert_eq!(kinds(&diff), vec![LineKind::Fold { hidden: 30 }]);
+
+        let empty = diff_lines(&[], &[], &DiffOptions::default());
+        assert!(!empty.changed);
+        assert!(empty.lines.is_empty());
+    }
+
+    #[test]
+    fn english_edit_is_paired_word_by_word() {
+        let old = lines(&[
+            "p: top distributor for industrial, military, aerospace, and consumer electronics",
+        ]);
+        let new = lines(&["p: top distributor for industrial and consumer electronics"]);
+        let diff = diff_lines(&old, &new, &DiffOptions::default());
+        assert!(diff.changed);
+        assert_eq!(kinds(&diff), vec![LineKind::Removed, LineKind::Added]);
+        assert_spans_rebuild(&diff);
+        let removed = changed_texts(&diff.lines[0]);
+        assert_eq!(removed.len(), 1, "{removed:?}");
+        assert!(removed[0].contains("military, aerospace,"), "{removed:?}");
+        assert!(!removed[0].contains("industrial"));
+        assert!(!removed[0].contains("consumer"));
+        assert!(changed_texts(&diff.lines[1]).is_empty());
+    }
+
+    #[test]
+    fn chinese_edit_is_paired_character_by_character() {
+        let old = lines(&["p: 专业军工级元器件供应商"]);
+        let new = lines(&["p: 专业工业级元器件供应商"]);
+        let diff = diff_lines(&old, &new, &DiffOptions::default());
+        assert_eq!(kinds(&diff), vec![LineKind::Removed, LineKind::Added]);
+        assert_spans_rebuild(&diff);
+        let removed = changed_texts(&diff.lines[0]).concat();
+        assert!(removed.contains('军'), "{removed:?}");
+        assert!(!removed.contains("专业"));
+        assert!(!removed.contains("元器件"));
+        let added = changed_texts(&diff.lines[1]).concat();
+        assert!(!added.is_empty() && !added.contains("专业"), "{added:?}");
+    }
+
+    #[test]
+    fn tokens() {
+        assert_eq!(
+            tokenize("Top-tier 军工 supplier, ООО «Рога»"),
+            vec![
+                "Top", "-", "tier", " ", "军", "工", " ", "supplier", ",", " ", "ООО", " ", "«",
+                "Рога", "»"
+            ]
+        );
+        assert_eq!(
+            tokenize("カタカナ한국"),
+            vec!["カ", "タ", "カ", "ナ", "한", "국"]
+        );
+        assert_eq!(tokenize("cafe\u{301} x"), vec!["cafe\u{301}", " ", "x"]);
+        assert!(tokenize("").is_empty());
+    }
+
+    #[test]
+    fn dissimilar_lines_are_not_paired() {
+        let old = lines(&["p: We supply the armed forces of several nations"]);
+        let new = lines(&["p: Our bakery opens at nine every morning"]);
+        let diff = diff_lines(&old, &new, &DiffOptions::default());
+        assert_eq!(kinds(&diff), vec![LineKind::Removed, LineKind::Added]);
+        assert!(diff.lines.iter().all(|l| l.spans.is_empty()));
+    }
+
+    #[test]
+    fn pairs_keep_order_around_unpaired_lines() {
+        let old = lines(&["p: certified defence supplier since 1990", "li: Radar"]);
+        let new = lines(&[
+            "h: New products",
+            "p: certified supplier since 1990",
+            "li: Radar systems",
+        ]);
+        let diff = diff_lines(&old, &new, &DiffOptions::default());
+        let shown: Vec<(LineKind, &str, bool)> = diff
+            .lines
+            .iter()
+            .map(|l| (l.kind, l.text.as_str(), !l.spans.is_empty()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                (LineKind::Added, "h: New products", false),
+                (
+                    LineKind::Removed,
+                    "p: certified defence supplier since 1990",
+                    true
+                ),
+                (LineKind::Added, "p: certified supplier since 1990", true),
+                (LineKind::Removed, "li: Radar", true),
+                (LineKind::Added, "li: Radar systems", true),
+            ]
+        );
+        assert_spans_rebuild(&diff);
+    }
+
+    #[test]
+    fn folding_keeps_context_around_a_change() {
+        let old: Vec<String> = (0..50).map(|i| format!("p: line {i}")).collect();
+        let mut new = old.clone();
+        new[25] = "p: line 25 edited".into();
+        let diff = diff_lines(&old, &new, &DiffOptions::default());
+        assert_eq!(
+            kinds(&diff),
+            vec![
+                LineKind::Fold { hidden: 23 },
+                LineKind::Same,
+                LineKind::Same,
+                LineKind::Removed,
+                LineKind::Added,
+                LineKind::Same,
+                LineKind::Same,
+                LineKind::Fold { hidden: 22 },
+            ]
+        );
+        assert_eq!(diff.lines[1].text, "p: line 23");
+        assert_eq!(diff.lines[6].text, "p: line 27");
+
+        // One inserted line: 2 + 1 + 2 shown between two folds.
+        let mut new = old.clone();
+        new.insert(25, "p: inserted".into());
+        let diff = diff_lines(&old, &new, &DiffOptions::default());
+        let shown = diff
+            .lines
+            .iter()
+            .filter(|l| !matches!(l.kind, LineKind::Fold { .. }))
+            .count();
+        assert_eq!(shown, 5);
+        assert_eq!(
+            kinds(&diff)
+                .iter()
+                .filter(|k| matches!(k, LineKind::Fold { .. }))
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn short_gaps_between_changes_are_not_folded() {
+        let old: Vec<String> = (0..10).map(|i| format!("p: line {i}")).collect();
+        let mut new = old.clone();
+        new[2] = "p: line two".into();
+        new[7] = "p: line seven".into();
+        // Four unchanged lines between the changes: exactly 2 * context, so all shown.
+        let diff = diff_lines(&old, &new, &DiffOptions::default());
+        assert_eq!(
+            kinds(&diff)
+                .iter()
+                .filter(|k| matches!(k, LineKind::Fold { .. }))
+                .count(),
+            0
+        );
+        let diff = diff_lines(
+            &old,
+            &new,
+            &DiffOptions {
+                context: 1,
+                ..DiffOptions::default()
+            },
+        );
+        assert!(diff.lines.contains(&DiffLine {
+            kind: LineKind::Fold { hidden: 2 },
+            text: String::new(),
+            claim: false,
+            spans: Vec::new(),
+        }));
+        // A fold would hide just one line here, so the line is shown instead.
+        let diff = diff_lines(&old[..4], &new[..4], &DiffOptions::default());
+        assert_eq!(
+            kinds(&diff),
+            vec![
+                LineKind::Same,
+                LineKind::Same,
+                LineKind::Removed,
+                LineKind::Added,
+                LineKind::Same,
+            ]
+        );
+        // ...but an unchanged page is always one fold.
+        let diff = diff_lines(&old[..1], &old[..1], &DiffOptions::default());
+        assert_eq!(kinds(&diff), vec![LineKind::Fold { hidden: 1 }]);
+    }
+
+    #[test]
+    fn plain_render_has_no_escape_codes() {
+        let old = lines(&[
+            "title: Acme",
+            "p: top distributor for industrial, military, aerospace, and consumer electronics",
+        ]);
+        let new = lines(&[
+            "title: Acme",
+            "p: top distributor for industrial and consumer electronics",
+        ]);
+        let options = DiffOptions {
+            highlight: vec!["MILITARY".into()],
+            ..DiffOptions::default()
+        };
+        let text = render(&diff_lines(&old, &new, &options), &options);
+        assert!(!text.contains('\x1b'));
+        assert_eq!(
+            text,
+            "  title: Acme\n\
+             - p: top distributor for industrial[-, military, aerospace,-] and consumer \
+             electronics  ◀ claim\n\
+             + p: top distributor for industrial and consumer electronics\n"
+        );
+    }
+
+    #[test]
+    fn colour_render_marks_changes() {
+        let old = lines(&["p: we serve military customers"]);
+        let new = lines(&["p: we serve industrial customers"]);
+        let options = DiffOptions {
+            color: true,
+            highlight: vec!["military".into()],
+            ..DiffOptions::default()
+        };
+        let text = render(&diff_lines(&old, &new, &options), &options);
+        assert!(text.contains("\x1b[31m- p: we serve \x1b[1;7mmilitary\x1b[22;27m customers"));
+        assert!(text.contains("\x1b[32m+ p: we serve \x1b[1;7mindustrial\x1b[22;27m"));
+        assert!(text.contains("\x1b[1;33m◀ claim"));
+    }
+
+    #[test]
+    fn hostile_text_cannot_drive_the_terminal() {
+        let old = lines(&["p: safe"]);
+        let new = lines(&["p: \x1b[31mred\x1b]0;title\x07 \u{9b}2J \u{202E}evil\r\x7f"]);
+        for color in [false, true] {
+            let options = DiffOptions {
+                color,
+                ..DiffOptions::default()
+            };
+            let text = render(&diff_lines(&old, &new, &options), &options);
+            assert!(text.contains("␛[31mred␛]0;title␇"), "{text:?}");
+            for bad in ['\u{9b}', '\u{202E}', '\r', '\x07', '\x7f'] {
+                assert!(!text.contains(bad), "{bad:?} in {text:?}");
+            }
+            let escapes = text.matches('\x1b').count();
+            let ours = if color {
+                text.matches("\x1b[").count()
+            } else {
+                0
+            };
+            assert_eq!(escapes, ours);
+        }
+        let plain = render(
+            &diff_lines(&old, &new, &DiffOptions::default()),
+            &DiffOptions::default(),
+        );
+        assert!(!plain.contains('\x1b'));
+        assert_eq!(plain.lines().count(), 2);
+    }
+
+    #[test]
+    fn claim_lines_are_marked() {
+        let old = lines(&["p: About us", "p: Contact"]);
+        let new = lines(&[
+            "p: About us",
+            "p: Authorised Military Distributor",
+            "p: Contact",
+            "p: Поставщик для ОБОРОННОЙ промышленности",
+        ]);
+        let options = DiffOptions {
+            highlight: vec![
+                "military distributor".into(),
+                "оборонной".into(),
+                String::new(),
+            ],
+            ..DiffOptions::default()
+        };
+        let diff = diff_lines(&old, &new, &options);
+        let claims: Vec<(&str, bool)> = diff
+            .lines
+            .iter()
+            .map(|l| (l.text.as_str(), l.claim))
+            .collect();
+        assert_eq!(
+            claims,
+            vec![
+                ("p: About us", false),
+                ("p: Authorised Military Distributor", true),
+                ("p: Contact", false),
+                ("p: Поставщик для ОБОРОННОЙ промышленности", true),
+            ]
+        );
+        let text = render(&diff, &options);
+        assert_eq!(text.matches("◀ claim").count(), 2);
+    }
+
+    #[test]
+    fn huge_disjoint_inputs_finish() {
+        let old: Vec<String> = (0..20_000)
+            .map(|i| format!("p: old paragraph {i} about radar"))
+            .collect();
+        let new: Vec<String> = (0..20_000)
+            .map(|i| format!("li: new item {i} on sonar"))
+            .collect();
+        let diff = diff_lines(&old, &new, &DiffOptions::default());
+        assert!(diff.changed);
+        assert_eq!(diff.lines.len(), 40_000);
+    }
+
+    #[test]
+    fn adversarial_inputs_stop_at_the_deadline() {
+        // Few distinct lines in different rhythms: many equal lines, no good alignment.
+        let old: Vec<String> = (0..20_000).map(|i| format!("p: {}", i % 7)).collect();
+        let new: Vec<String> = (0..20_000).map(|i| format!("p: {}", i % 11)).collect();
+        let options = DiffOptions {
+            deadline: Duration::from_millis(200),
+            ..DiffOptions::default()
+        };
+        let diff = diff_lines(&old, &new, &options);
+        assert!(diff.changed);
+        // However coarse, the diff must still account for every line on both sides.
+        let mut removed = 0;
+        let mut added = 0;
+        let mut same = 0;
+        for line in &diff.lines {
+            match line.kind {
+                LineKind::Removed => removed += 1,
+                LineKind::Added => added += 1,
+                LineKind::Same => same += 1,
+                LineKind::Fold { hidden } => same += hidden,
+            }
+        }
+        assert_eq!(removed + same, old.len());
+        assert_eq!(added + same, new.len());
+    }
+}

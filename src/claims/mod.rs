@@ -5,14 +5,20 @@
 //! change. Built-in packs are data files compiled into the binary; users add rules in
 //! targets.toml.
 
+pub mod manufacturers;
 pub mod matcher;
 pub mod normalize;
 pub mod packs;
+mod script;
+mod terms;
+#[cfg(test)]
+mod tests;
 
 use serde::{Deserialize, Serialize};
 
 use crate::extract::BlockKind;
 
+pub use manufacturers::KnownManufacturer;
 pub use matcher::Matcher;
 
 /// One claim found on a page.

@@ -47,6 +47,8 @@ pub fn run(cli: &Cli, only: &[String]) -> Result<Exit> {
 pub fn exit_code(report: &CrawlReport) -> Exit {
     if report.interrupted || report.every_target_failed() {
         Exit::Failed
+    } else if !report.new_flags.is_empty() {
+        Exit::NewFlags
     } else {
         Exit::Ok
     }
@@ -131,6 +133,12 @@ fn print_summary(report: &CrawlReport, elapsed: Duration, store: &Store) -> Resu
         elapsed.as_secs_f64(),
         report.run.id
     )?;
+    if !report.new_flags.is_empty() {
+        writeln!(out, "{} new flags:", report.new_flags.len())?;
+        for flag in &report.new_flags {
+            writeln!(out, "  {}", super::flags::one_line(flag))?;
+        }
+    }
     if report.interrupted {
         writeln!(
             out,

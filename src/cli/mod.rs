@@ -4,7 +4,10 @@
 //! context chain, and become exit code 2.
 
 mod check;
+mod claims;
 mod crawl;
+mod diff;
+pub mod flags;
 mod history;
 mod verify;
 
@@ -48,11 +51,32 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// One polite crawl of every target (or those named): capture and store.
+    /// One polite crawl of every target (or those named): capture, diff, flag.
     Crawl {
         /// Crawl only this target (repeatable).
         #[arg(long = "only", value_name = "ID")]
         only: Vec<String>,
+    },
+    /// The flags, for people, or for tools with --format.
+    Flags(flags::FlagsArgs),
+    /// The claim inventory, with first and last seen.
+    Claims {
+        /// Only this target.
+        target: Option<String>,
+        /// Include claims no longer on their page.
+        #[arg(long)]
+        all: bool,
+    },
+    /// What changed in the visible text between two captures, claims highlighted.
+    Diff {
+        /// A target id or a URL.
+        what: String,
+        /// The older capture (default: the one before the latest good one).
+        #[arg(long, value_name = "CAPTURE")]
+        from: Option<u64>,
+        /// The newer capture (default: the latest good one).
+        #[arg(long, value_name = "CAPTURE")]
+        to: Option<u64>,
     },
     /// Captures of a target or a URL, with status, size and digest.
     History {
@@ -102,6 +126,9 @@ pub fn main() -> std::process::ExitCode {
     init_logging(cli.verbose);
     let result = match &cli.command {
         Command::Crawl { only } => crawl::run(&cli, only),
+        Command::Flags(args) => flags::run(&cli, args),
+        Command::Claims { target, all } => claims::run(&cli, target.as_deref(), *all),
+        Command::Diff { what, from, to } => diff::run(&cli, what, *from, *to),
         Command::History { what } => history::run(&cli, what),
         Command::Check => check::run(&cli),
         Command::Verify => verify::run(&cli),

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use url::Url;
 
+use super::challenge;
 use crate::extract::extract;
 use crate::fetch::charset::decode;
 use crate::fetch::{FetchError, Response};
@@ -48,6 +49,14 @@ impl Attempt {
     pub fn robots_blocked(&self, reason: Option<&str>) -> NewCapture {
         let mut capture = self.capture(Outcome::RobotsBlocked);
         capture.error = Some(reason.unwrap_or("disallowed by robots.txt").to_string());
+        capture
+    }
+
+    /// A page not requested because its site could not be crawled at all (robots.txt
+    /// unreachable): recorded so the failure shows in the page's history.
+    pub fn not_crawled(&self, reason: &str) -> NewCapture {
+        let mut capture = self.capture(Outcome::Failed);
+        capture.error = Some(format!("not crawled: {reason}"));
         capture
     }
 
@@ -109,6 +118,11 @@ fn classify_body(capture: &mut NewCapture, body: &[u8], final_url: &Url) {
     let decoded = decode(body, capture.content_type.as_deref(), final_url.host_str());
     capture.encoding = Some(decoded.encoding.to_string());
     capture.encoding_source = Some(decoded.source);
+    if let Some(why) = challenge::detect(&capture.headers, &decoded.text) {
+        capture.outcome = Outcome::Blocked;
+        capture.error = Some(format!("blocked: {why}"));
+        return;
+    }
     if kind == BodyKind::Html {
         capture.document = Some(extract(&decoded.text, final_url));
     }

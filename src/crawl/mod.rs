@@ -5,6 +5,7 @@
 
 pub mod canonical;
 pub mod capture;
+pub mod challenge;
 pub mod frontier;
 pub mod host;
 pub mod robots;
@@ -20,7 +21,10 @@ use chrono::Utc;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
+use crate::claims::{ClaimsError, Matcher};
 use crate::config::{Config, Target};
+use crate::detect::{TargetRun, detect_and_store};
+use crate::flags::Flag;
 use crate::store::{CaptureRecord, RunRecord, Store, StoreError, TargetCounts};
 use host::{Hosts, slowest};
 use target::{RobotsCache, TargetCrawl};
@@ -46,12 +50,17 @@ pub enum CrawlError {
     UnknownTarget(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The claim rules could not be built.
+    #[error(transparent)]
+    Claims(#[from] ClaimsError),
 }
 
 /// The outcome of a run.
 #[derive(Debug, Clone)]
 pub struct CrawlReport {
     pub run: RunRecord,
+    /// Flags this run raised, in the order targets finished.
+    pub new_flags: Vec<Flag>,
     /// Stopped by Ctrl-C / SIGTERM before it finished.
     pub interrupted: bool,
 }
@@ -76,6 +85,11 @@ pub async fn run(
     cancel: CancellationToken,
 ) -> Result<CrawlReport, CrawlError> {
     let targets = selected_targets(config, &options.only)?;
+    let matcher = Arc::new(Matcher::new(
+        &config.manufacturers,
+        &config.rules,
+        &config.disabled_packs,
+    )?);
     let mut run = store.begin_run()?;
     let hosts = Arc::new(Hosts::new(shared_host_rates(&targets)));
     let robots = Arc::new(RobotsCache::default());
@@ -95,15 +109,45 @@ pub async fn run(
             on_capture: options.on_capture.clone(),
         };
         let permits = permits.clone();
+        let matcher = matcher.clone();
+        let store = store.clone();
+        let target = (*target).clone();
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
-            (index, crawl.run().await)
+            let outcome = crawl.run().await;
+            // Detection runs even after an interrupt: the next run compares with these captures,
+            // so a change they hold would otherwise never be flagged.
+            let flags = tokio::task::spawn_blocking(move || {
+                let run = TargetRun {
+                    target: &target,
+                    pages_before: &outcome.pages_before,
+                    captures: &outcome.captures,
+                };
+                let flags = detect_and_store(&store, &matcher, &run, Utc::now());
+                (outcome.counts, flags)
+            })
+            .await;
+            (index, flags)
         });
     }
     let mut counts: Vec<Option<TargetCounts>> = vec![None; targets.len()];
+    let mut new_flags = Vec::new();
     while let Some(joined) = tasks.join_next().await {
         match joined {
-            Ok((index, result)) => counts[index] = Some(result),
+            Ok((index, Ok((mut target_counts, flags)))) => {
+                match flags {
+                    Ok(flags) => {
+                        target_counts.new_flags = flags.iter().map(|f| f.flag_id.clone()).collect();
+                        new_flags.extend(flags);
+                    }
+                    Err(e) => {
+                        tracing::error!(target = %target_counts.target, "detection failed: {e}");
+                        target_counts.error = Some(format!("detection failed: {e}"));
+                    }
+                }
+                counts[index] = Some(target_counts);
+            }
+            Ok((_, Err(e))) => tracing::error!("a target's detection task failed: {e}"),
             Err(e) => tracing::error!("a target's crawl task failed: {e}"),
         }
     }
@@ -124,6 +168,7 @@ pub async fn run(
     store.flush()?;
     Ok(CrawlReport {
         run,
+        new_flags,
         interrupted: cancel.is_cancelled(),
     })
 }

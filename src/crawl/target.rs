@@ -21,7 +21,7 @@ use super::scope::Scope;
 use super::sitemap::{self, MAX_SITEMAP_BYTES};
 use crate::config::{CrawlSettings, Target};
 use crate::fetch::{FetchError, FetchSettings, Fetcher, Response};
-use crate::store::{NewCapture, Outcome, Store, TargetCounts};
+use crate::store::{CaptureRecord, NewCapture, Outcome, PageRecord, Store, TargetCounts};
 
 /// At most this many sitemap files are read per target per run.
 const MAX_SITEMAP_FILES: usize = 10;
@@ -59,10 +59,21 @@ struct Crawling<'a> {
     scope: Scope,
     frontier: Frontier,
     counts: TargetCounts,
+    pages_before: Vec<PageRecord>,
+    captures: Vec<CaptureRecord>,
+}
+
+/// What one target's crawl produced, for detection.
+pub struct TargetOutcome {
+    pub counts: TargetCounts,
+    /// The target's pages as the store knew them before this run.
+    pub pages_before: Vec<PageRecord>,
+    /// The captures this run stored.
+    pub captures: Vec<CaptureRecord>,
 }
 
 impl TargetCrawl {
-    pub async fn run(self) -> TargetCounts {
+    pub async fn run(self) -> TargetOutcome {
         let settings = &self.target.settings;
         let mut counts = TargetCounts {
             target: self.target.id.clone(),
@@ -78,7 +89,11 @@ impl TargetCrawl {
             Ok(fetcher) => fetcher,
             Err(e) => {
                 counts.error = Some(e.to_string());
-                return counts;
+                return TargetOutcome {
+                    counts,
+                    pages_before: Vec::new(),
+                    captures: Vec::new(),
+                };
             }
         };
         let mut crawling = Crawling {
@@ -88,10 +103,16 @@ impl TargetCrawl {
             scope: Scope::for_target(&self.target),
             frontier: Frontier::new(settings.max_pages, settings.max_depth),
             counts,
+            pages_before: Vec::new(),
+            captures: Vec::new(),
         };
         crawling.seed().await;
         crawling.crawl().await;
-        crawling.counts
+        TargetOutcome {
+            counts: crawling.counts,
+            pages_before: crawling.pages_before,
+            captures: crawling.captures,
+        }
     }
 }
 
@@ -105,11 +126,12 @@ impl Crawling<'_> {
         }
         match self.job.store.pages(&self.job.target.id) {
             Ok(pages) => {
-                for page in pages {
+                for page in &pages {
                     if let Some(url) = canonical_str(&page.url).filter(|u| self.scope.wants(u)) {
                         self.frontier.push_any_depth(url, page.depth);
                     }
                 }
+                self.pages_before = pages;
             }
             Err(e) => tracing::warn!(target = %self.job.target.id, "cannot read known pages: {e}"),
         }
@@ -195,6 +217,11 @@ impl Crawling<'_> {
             let robots = self.robots_for(&pending.url).await;
             if let Robots::DisallowAll { reason } = &*robots {
                 self.note_error(reason);
+                // One record per seed says why the site was not crawled; the other pages were
+                // never attempted and keep their last capture.
+                if pending.depth == 0 {
+                    self.store(attempt.not_crawled(reason)).await;
+                }
                 continue;
             }
             if !robots.allowed(pending.url.as_str()) {
@@ -351,6 +378,7 @@ impl Crawling<'_> {
                 if let Some(on_capture) = &self.job.on_capture {
                     on_capture(&put.record);
                 }
+                self.captures.push(put.record);
             }
             Ok(Err(e)) => {
                 tracing::error!(target = %self.job.target.id, "cannot store a capture: {e}");

@@ -41,6 +41,10 @@ fn targets_toml(served: &[(&str, &str, SocketAddr)]) -> String {
             "\n[[target]]\nid = \"{id}\"\nname = \"{name}\"\nseeds = [\"http://{addr}/\"]\n"
         ));
     }
+    // Analog Devices publishes its distributors; the demo's sites are not among them.
+    toml.push_str(
+        "\n[[manufacturer]]\nname = \"Analog Devices\"\naliases = [\"ADI\", \"亚德诺\"]\ndomains = [\"analog.com\"]\nauthorized = [\"digikey.com\", \"mouser.com\", \"arrow.com\"]\nsource = \"https://www.analog.com/en/support/distributors.html\"\n",
+    );
     toml
 }
 
@@ -75,6 +79,7 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
     std::fs::write(&config_path, &toml).context("cannot write the demo targets.toml")?;
     let config = Config::parse(&toml, &config_path)?;
 
+    let mut last_flags = Vec::new();
     for (round, label) in ["first crawl (September)", "second crawl (November)"]
         .iter()
         .enumerate()
@@ -93,8 +98,13 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
         .await?;
         for t in &report.run.targets {
             println!(
-                "{:<10} {:>3} pages {:>3} ok {:>2} robots-blocked {:>2} new bodies",
-                t.target, t.pages, t.ok, t.robots_blocked, t.new_bodies
+                "{:<10} {:>3} pages {:>3} ok {:>2} robots-blocked {:>2} new bodies {:>2} new flags",
+                t.target,
+                t.pages,
+                t.ok,
+                t.robots_blocked,
+                t.new_bodies,
+                t.new_flags.len()
             );
         }
         println!(
@@ -102,9 +112,21 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
             report.run.id,
             started.elapsed().as_secs_f64()
         );
+        for flag in &report.new_flags {
+            println!("  {}", crate::cli::flags::one_line(flag));
+        }
+        last_flags = report.new_flags;
     }
 
     let about = format!("http://{}/about.html", served[0].2);
+    print_diff(&store, &config, &about)?;
+    if let Some(flag) = last_flags
+        .iter()
+        .find(|f| f.severity == crate::flags::Severity::High)
+    {
+        println!("\n== one flag as screening tools get it (claimwatch flags --format jsonl) ==");
+        println!("{}", serde_json::to_string(flag)?);
+    }
     println!("\n== history of {about} ==");
     for capture in store.captures_for_url(&about)? {
         println!(
@@ -125,5 +147,54 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
         stats.pages
     );
     stop.cancel();
+    Ok(())
+}
+
+/// The story's key diff: the about page before and after "military, aerospace" went.
+fn print_diff(store: &Store, config: &Config, url: &str) -> Result<()> {
+    use crate::diff::{DiffOptions, diff_lines, document_lines, render};
+    use std::io::IsTerminal;
+
+    let good: Vec<_> = store
+        .captures_for_url(url)?
+        .into_iter()
+        .filter(|c| c.is_good())
+        .collect();
+    let [.., old, new] = good.as_slice() else {
+        return Ok(());
+    };
+    let (Some(old_doc), Some(new_doc)) = (store.document(old.id)?, store.document(new.id)?) else {
+        return Ok(());
+    };
+    let matcher =
+        crate::claims::Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
+    let highlight = matcher
+        .claims(&old_doc)
+        .into_iter()
+        .chain(matcher.claims(&new_doc))
+        .map(|c| c.text)
+        .collect();
+    let options = DiffOptions {
+        color: std::io::stdout().is_terminal(),
+        highlight,
+        ..DiffOptions::default()
+    };
+    println!("\n== claimwatch diff {url} ==");
+    println!(
+        "--- capture {} ({})",
+        old.id,
+        old.captured_at.format("%Y-%m-%dT%H:%M:%SZ")
+    );
+    println!(
+        "+++ capture {} ({})",
+        new.id,
+        new.captured_at.format("%Y-%m-%dT%H:%M:%SZ")
+    );
+    let diff = diff_lines(
+        &document_lines(&old_doc),
+        &document_lines(&new_doc),
+        &options,
+    );
+    print!("{}", render(&diff, &options));
     Ok(())
 }

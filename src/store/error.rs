@@ -58,7 +58,7 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(super) fn corrupt(what: impl Into<String>) -> StoreError {
+    pub fn corrupt(what: impl Into<String>) -> StoreError {
         StoreError::Corrupt { what: what.into() }
     }
 }

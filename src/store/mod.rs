@@ -14,7 +14,9 @@
 //! | by_target  | target 0x00 capture id       | empty                    |
 //! | pages      | target 0x00 url              | JSON [`PageRecord`]      |
 //! | runs       | run id                       | JSON [`RunRecord`]       |
-//! | meta       | "schema"                     | "1"                      |
+//! | flags      | flag id                      | JSON `Flag`              |
+//! | printed    | flag id                      | empty (printed by --new) |
+//! | meta       | "schema", "next_id"          | "1", the last id given   |
 //!
 //! One process at a time: [`Store::open`] takes `<store>/claimwatch.lock` before sled's own
 //! lock, so a refusal can say which process holds the store.
@@ -23,6 +25,7 @@ mod bodies;
 mod captures;
 mod codec;
 mod error;
+mod flags;
 mod keys;
 mod lock;
 pub mod records;
@@ -44,6 +47,7 @@ use keys::id_key;
 /// The schema this build reads and writes, kept in the meta tree.
 const SCHEMA_VERSION: &str = "1";
 const SCHEMA_KEY: &[u8] = b"schema";
+const NEXT_ID_KEY: &[u8] = b"next_id";
 
 /// An open store. It holds the store's lock until dropped; dropping it flushes.
 pub struct Store {
@@ -56,6 +60,9 @@ pub struct Store {
     by_target: sled::Tree,
     pages: sled::Tree,
     runs: sled::Tree,
+    flags: sled::Tree,
+    printed: sled::Tree,
+    meta: sled::Tree,
     /// Declared last so it closes last: the lock must outlive sled's handles, or a process
     /// waiting for it could find sled's own lock still taken.
     _lock: File,
@@ -97,6 +104,9 @@ impl Store {
             by_target: db.open_tree("by_target")?,
             pages: db.open_tree("pages")?,
             runs: db.open_tree("runs")?,
+            flags: db.open_tree("flags")?,
+            printed: db.open_tree("printed")?,
+            meta,
             db,
             _lock: lock,
         })
@@ -109,8 +119,19 @@ impl Store {
 
     /// A fresh id for a capture or run. sled's ids start at 0; ours start at 1 so that 0 never
     /// names anything.
+    ///
+    /// A counter in the meta tree rather than sled's `generate_id`, which jumps by a million
+    /// after every reopen: ids are shown to people and should read 1, 2, 3.
     fn next_id(&self) -> Result<u64, StoreError> {
-        Ok(self.db.generate_id()? + 1)
+        let next = self.meta.update_and_fetch(NEXT_ID_KEY, |old| {
+            let current = old
+                .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
+                .map_or(0, u64::from_be_bytes);
+            Some((current + 1).to_be_bytes().to_vec())
+        })?;
+        next.and_then(|bytes| <[u8; 8]>::try_from(bytes.as_ref()).ok())
+            .map(u64::from_be_bytes)
+            .ok_or_else(|| StoreError::corrupt("meta: next_id is not a counter"))
     }
 
     /// Starts a run: a new id, started now, not completed, saved at once so an interrupted run

@@ -114,6 +114,9 @@ pub struct TargetCounts {
     pub bytes: u64,
     /// Why the whole target failed, if it did (e.g. robots.txt unreachable, seeds refused).
     pub error: Option<String>,
+    /// Ids of the flags this run raised for the target.
+    #[serde(default)]
+    pub new_flags: Vec<String>,
 }
 
 /// One `crawl` run.

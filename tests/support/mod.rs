@@ -263,3 +263,37 @@ pub fn target(id: &str, seed: &str, extra: &str) -> String {
 pub fn fast_crawl(extra: &str) -> String {
     format!("[crawl]\nrate = \"100/s\"\nburst = 10\ntimeout = \"5s\"\n{extra}\n")
 }
+
+/// A site whose pages change between crawls: each path has one reply per version (the last one
+/// is served for later versions). Returns the handler and the version switch.
+pub fn versioned(pages: Vec<(&str, Vec<Reply>)>) -> (Handler, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let version = Arc::new(AtomicUsize::new(0));
+    let current = version.clone();
+    let pages: Vec<(String, Vec<Reply>)> =
+        pages.into_iter().map(|(p, r)| (p.to_string(), r)).collect();
+    let handler: Handler = Arc::new(move |path: &str| {
+        let v = current.load(Ordering::SeqCst);
+        pages
+            .iter()
+            .find(|(p, _)| p == path)
+            .and_then(|(_, replies)| replies.get(v.min(replies.len().saturating_sub(1))).cloned())
+            .unwrap_or_else(Reply::not_found)
+    });
+    (handler, version)
+}
+
+/// The flags in the store, as `claimwatch flags --format jsonl` prints them.
+pub async fn flags_json(ws: &Workspace) -> Vec<serde_json::Value> {
+    let output = ws.run(&["flags", "--format", "jsonl"]).await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "flags failed: {}",
+        stderr(&output)
+    );
+    stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("every jsonl line is JSON"))
+        .collect()
+}

@@ -1,0 +1,140 @@
+//! `claimwatch diff TARGET|URL [--from CAPTURE] [--to CAPTURE]`: what changed in the visible
+//! text between two good captures, claims highlighted.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::{Result, bail};
+
+use super::Cli;
+use crate::claims::Matcher;
+use crate::crawl::canonical::canonical_str;
+use crate::detect::ClaimCache;
+use crate::diff::{DiffOptions, diff_lines, document_lines, render};
+use crate::exit::Exit;
+use crate::store::{CaptureRecord, Store};
+
+pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<Exit> {
+    let config = cli.load_config()?;
+    let store = cli.open_store()?;
+    let matcher = Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
+    let mut cache = ClaimCache::new(&store, &matcher);
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+
+    let pairs = pairs_to_show(&store, what, from, to)?;
+    if pairs.is_empty() {
+        println!("no page of {what} changed between its last two good captures");
+        return Ok(Exit::Ok);
+    }
+    let several = pairs.len() > 1;
+    let mut out = std::io::stdout().lock();
+    for (old, new) in pairs {
+        let (Some(old_doc), Some(new_doc)) = (store.document(old.id)?, store.document(new.id)?)
+        else {
+            bail!(
+                "captures {} and {} have no extracted text to compare",
+                old.id,
+                new.id
+            );
+        };
+        let mut highlight: Vec<String> = Vec::new();
+        for id in [old.id, new.id] {
+            highlight.extend(cache.of(id)?.iter().map(|c| c.text.clone()));
+        }
+        let options = DiffOptions {
+            color,
+            highlight,
+            ..DiffOptions::default()
+        };
+        let diff = diff_lines(
+            &document_lines(&old_doc),
+            &document_lines(&new_doc),
+            &options,
+        );
+        if several && !diff.changed {
+            continue; // the bytes changed, the visible text did not
+        }
+        writeln!(
+            out,
+            "--- {}  capture {}  {}  sha256 {}",
+            old.url,
+            old.id,
+            old.captured_at.format("%Y-%m-%dT%H:%M:%SZ"),
+            old.sha256.as_deref().unwrap_or("-")
+        )?;
+        writeln!(
+            out,
+            "+++ {}  capture {}  {}  sha256 {}",
+            new.url,
+            new.id,
+            new.captured_at.format("%Y-%m-%dT%H:%M:%SZ"),
+            new.sha256.as_deref().unwrap_or("-")
+        )?;
+        write!(out, "{}", render(&diff, &options))?;
+        writeln!(out)?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// Which captures to compare: the ones named, or for a URL its last two good captures, or for a
+/// target every page whose last two good captures differ.
+fn pairs_to_show(
+    store: &Store,
+    what: &str,
+    from: Option<u64>,
+    to: Option<u64>,
+) -> Result<Vec<(CaptureRecord, CaptureRecord)>> {
+    let by_target = store.captures_for_target(what)?;
+    let urls: Vec<String> = if !by_target.is_empty() {
+        let mut urls: Vec<String> = by_target.iter().map(|c| c.url.clone()).collect();
+        urls.sort();
+        urls.dedup();
+        urls
+    } else if let Some(url) = canonical_str(what) {
+        vec![url.to_string()]
+    } else {
+        bail!("{what:?} is neither a target with captures nor a URL");
+    };
+    let single = urls.len() == 1;
+    let mut pairs = Vec::new();
+    for url in urls {
+        let good: Vec<CaptureRecord> = store
+            .captures_for_url(&url)?
+            .into_iter()
+            .filter(|c| c.is_good() && c.has_document)
+            .filter(|c| by_target.is_empty() || c.target == what)
+            .collect();
+        let pick = |id: Option<u64>,
+                    default: Option<&CaptureRecord>|
+         -> Result<Option<CaptureRecord>> {
+            match id {
+                Some(id) => match good.iter().find(|c| c.id == id) {
+                    Some(c) => Ok(Some(c.clone())),
+                    None if single => bail!(
+                        "capture {id} is not a good capture of {what}: see `claimwatch history {what}`"
+                    ),
+                    None => Ok(None),
+                },
+                None => Ok(default.cloned()),
+            }
+        };
+        let new = pick(to, good.last())?;
+        // By default, the latest capture whose text could differ: an unchanged re-capture is
+        // not what anyone asks a diff for.
+        let default_old = new.as_ref().and_then(|new| {
+            let earlier: Vec<&CaptureRecord> = good.iter().filter(|c| c.id < new.id).collect();
+            earlier
+                .iter()
+                .rev()
+                .find(|c| c.sha256 != new.sha256)
+                .or(earlier.last())
+                .copied()
+        });
+        let old = pick(from, default_old)?;
+        if let (Some(old), Some(new)) = (old, new)
+            && (old.sha256 != new.sha256 || single)
+        {
+            pairs.push((old, new));
+        }
+    }
+    Ok(pairs)
+}

@@ -1,0 +1,108 @@
+//! `claimwatch flags`: the flags, for people (default) or for tools (jsonl, csv, ftm).
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::Cli;
+use crate::exit::Exit;
+use crate::flags::Flag;
+use crate::flags::export::{self, Format};
+
+/// Filters of `claimwatch flags`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FlagsArgs {
+    /// Only flags not yet printed by an earlier `flags --new`; marks them printed.
+    #[arg(long)]
+    pub new: bool,
+    /// Only flags detected at or after TIME: RFC 3339, a date (2026-11-01), or an age (7d, 12h).
+    #[arg(long, value_name = "TIME", value_parser = parse_since)]
+    pub since: Option<DateTime<Utc>>,
+    /// Only flags of this target (repeatable).
+    #[arg(long = "target", value_name = "ID")]
+    pub target_ids: Vec<String>,
+    /// Output format for tools; without it, one readable line a flag.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+}
+
+fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Ok(time.with_timezone(&Utc));
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(date
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists on every date")
+            .and_utc());
+    }
+    if let Ok(age) = humantime::parse_duration(text) {
+        let age = chrono::Duration::from_std(age).map_err(|e| e.to_string())?;
+        return Ok(Utc::now() - age);
+    }
+    Err(format!(
+        "{text:?} is not a time: use RFC 3339 (2026-11-28T02:00:00Z), a date (2026-11-28) or an age (7d)"
+    ))
+}
+
+pub fn run(cli: &Cli, args: &FlagsArgs) -> Result<Exit> {
+    let store = cli.open_store()?;
+    let mut flags = Vec::new();
+    for flag in store.flags()? {
+        if args.since.is_some_and(|since| flag.detected_at < since) {
+            continue;
+        }
+        if !args.target_ids.is_empty() && !args.target_ids.contains(&flag.target.id) {
+            continue;
+        }
+        if args.new && store.was_printed(&flag.flag_id)? {
+            continue;
+        }
+        flags.push(flag);
+    }
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Some(format) => export::write(format, &flags, &mut out),
+        None => flags
+            .iter()
+            .try_for_each(|f| writeln!(out, "{}", one_line(f))),
+    }
+    .context("cannot write the flags")?;
+    out.flush().context("cannot write the flags")?;
+    if args.new {
+        let ids: Vec<&str> = flags.iter().map(|f| f.flag_id.as_str()).collect();
+        store.mark_printed(&ids)?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// One readable line: severity, type, scope, category, target, URL, the claim, the id.
+pub fn one_line(flag: &Flag) -> String {
+    let severity = format!("{:?}", flag.severity).to_uppercase();
+    let mut claim = crate::text::terminal_safe(&flag.claim.text);
+    if claim.chars().count() > 120 {
+        claim = claim.chars().take(117).collect::<String>() + "...";
+    }
+    let maker = flag
+        .claim
+        .manufacturer
+        .as_ref()
+        .map(|m| {
+            let allowlist = serde_json::to_value(m.allowlist)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            format!(" [{}: {allowlist}]", m.name)
+        })
+        .unwrap_or_default();
+    format!(
+        "{severity:<6} {:<18} {:<4} {:<9} {:<12} {}  \"{claim}\"{maker}  id {}",
+        flag.flag_type.as_str(),
+        format!("{:?}", flag.scope).to_lowercase(),
+        flag.category,
+        flag.target.id,
+        flag.url,
+        flag.flag_id,
+    )
+}
