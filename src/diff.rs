@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
 
 use crate::extract::{BlockKind, Document};
+use crate::text::push_terminal_safe;
 
 /// How to diff and how to show the result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -475,19 +476,19 @@ pub fn render(diff: &TextDiff, options: &DiffOptions) -> String {
         }
         out.push_str(sign);
         if line.spans.is_empty() {
-            push_safe(&mut out, &line.text);
+            push_terminal_safe(&mut out, &line.text);
         }
         for span in &line.spans {
             match (span.changed, options.color) {
-                (false, _) => push_safe(&mut out, &span.text),
+                (false, _) => push_terminal_safe(&mut out, &span.text),
                 (true, true) => {
                     out.push_str("\x1b[1;7m");
-                    push_safe(&mut out, &span.text);
+                    push_terminal_safe(&mut out, &span.text);
                     out.push_str("\x1b[22;27m");
                 }
                 (true, false) => {
                     out.push_str(open);
-                    push_safe(&mut out, &span.text);
+                    push_terminal_safe(&mut out, &span.text);
                     out.push_str(close);
                 }
             }
@@ -505,22 +506,6 @@ pub fn render(diff: &TextDiff, options: &DiffOptions) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Appends page text with everything that could drive a terminal made visible: C0 controls and
-/// DEL as their Control Pictures (ESC becomes ␛), C1 controls (U+009B is a one-byte CSI) and
-/// bidi overrides (which reorder what the reader sees) as U+FFFD.
-fn push_safe(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '\0'..='\x1f' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}')),
-            '\x7f' => out.push('\u{2421}'),
-            '\u{80}'..='\u{9f}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
-                out.push('\u{FFFD}')
-            }
-            _ => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -18,33 +18,27 @@ fn page(links: &[&str], text: &str) -> Reply {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn robots_disallowed_paths_are_never_requested() {
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            (
-                "/robots.txt",
-                Reply::bytes(
-                    "text/plain",
-                    b"User-agent: *\nDisallow: /private\n".to_vec(),
-                ),
+    let server = serve(vec![
+        (
+            "/robots.txt",
+            Reply::bytes(
+                "text/plain",
+                b"User-agent: *\nDisallow: /private\n".to_vec(),
             ),
-            (
-                "/",
-                page(
-                    &["/public.html", "/private/secret.html", "/private"],
-                    "home",
-                ),
+        ),
+        (
+            "/",
+            page(
+                &["/public.html", "/private/secret.html", "/private"],
+                "home",
             ),
-            ("/public.html", page(&[], "public")),
-            ("/private/secret.html", page(&[], "secret")),
-        ]),
-    )
-    .await
-    .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        ),
+        ("/public.html", page(&[], "public")),
+        ("/private/secret.html", page(&[], "secret")),
+    ])
+    .await;
+    let ws = one_target(&server, "");
+    crawl_ok(&ws).await;
     let paths = server.paths();
     assert!(
         paths.iter().all(|p| !p.starts_with("/private")),
@@ -83,11 +77,8 @@ async fn per_host_rate_is_respected() {
     let server = Server::start("127.0.0.1", 0, routes(list))
         .await
         .expect("server");
-    let ws = Workspace::new(
-        &(fast_crawl("") + &target("site", &server.url("/"), "rate = \"5/s\"\nburst = 1")),
-    );
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let ws = one_target(&server, "rate = \"5/s\"\nburst = 1");
+    crawl_ok(&ws).await;
     let hits = server.hits();
     assert!(
         hits.len() >= 8,
@@ -123,8 +114,7 @@ async fn two_hosts_are_crawled_concurrently() {
         + &target("one", &servers[0].url("/"), slow)
         + &target("two", &servers[1].url("/"), slow);
     let ws = Workspace::new(&toml);
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    crawl_ok(&ws).await;
     let (one, two) = (servers[0].hits(), servers[1].hits());
     assert!(one.len() >= 5 && two.len() >= 5);
     // Each host takes over a second at 4/s; crawled concurrently, each starts before the other ends.
@@ -158,24 +148,18 @@ async fn gbk_big5_and_windows_1251_pages_decode_to_the_right_text() {
         .encode(&wrap(cyr_text, ""))
         .0
         .into_owned();
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            ("/", page(&["/gbk.html", "/big5.html", "/ru.html"], "home")),
-            ("/gbk.html", Reply::bytes("text/html", gbk)),
-            ("/big5.html", Reply::bytes("text/html; charset=big5", big5)),
-            (
-                "/ru.html",
-                Reply::bytes("text/html; charset=windows-1251", cyr),
-            ),
-        ]),
-    )
-    .await
-    .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let server = serve(vec![
+        ("/", page(&["/gbk.html", "/big5.html", "/ru.html"], "home")),
+        ("/gbk.html", Reply::bytes("text/html", gbk)),
+        ("/big5.html", Reply::bytes("text/html; charset=big5", big5)),
+        (
+            "/ru.html",
+            Reply::bytes("text/html; charset=windows-1251", cyr),
+        ),
+    ])
+    .await;
+    let ws = one_target(&server, "");
+    crawl_ok(&ws).await;
     let store = ws.open_store();
     for (path, text, encoding) in [
         ("/gbk.html", gbk_text, "gb18030"),
@@ -199,18 +183,13 @@ async fn gbk_big5_and_windows_1251_pages_decode_to_the_right_text() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn second_crawl_of_unchanged_pages_adds_no_body() {
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            ("/", page(&["/a.html", "/b.html"], "home")),
-            ("/a.html", page(&[], "a")),
-            ("/b.html", page(&[], "b")),
-        ]),
-    )
-    .await
-    .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
+    let server = serve(vec![
+        ("/", page(&["/a.html", "/b.html"], "home")),
+        ("/a.html", page(&[], "a")),
+        ("/b.html", page(&[], "b")),
+    ])
+    .await;
+    let ws = one_target(&server, "");
     assert_eq!(ws.run(&["crawl"]).await.status.code(), Some(0));
     let first = { ws.open_store().stats().expect("stats") };
     let output = ws.run(&["crawl"]).await;
@@ -239,7 +218,7 @@ async fn unlinked_page_still_served_is_fetched_again() {
     let server = Server::start("127.0.0.1", 0, handler)
         .await
         .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
+    let ws = one_target(&server, "");
     assert_eq!(ws.run(&["crawl"]).await.status.code(), Some(0));
     assert_eq!(server.count("/old.html"), 1);
     linked.store(0, Ordering::SeqCst);
@@ -278,7 +257,7 @@ async fn session_and_tracking_parameters_do_not_create_pages() {
     )
     .await
     .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
+    let ws = one_target(&server, "");
     assert_eq!(ws.run(&["crawl"]).await.status.code(), Some(0));
     let items: Vec<String> = server
         .paths()
@@ -290,9 +269,7 @@ async fn session_and_tracking_parameters_do_not_create_pages() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn public_name_resolving_to_loopback_is_refused_unless_allow_private() {
-    let server = Server::start("127.0.0.1", 0, routes(vec![("/", page(&[], "inside"))]))
-        .await
-        .expect("server");
+    let server = serve(vec![("/", page(&[], "inside"))]).await;
     let seed = format!("http://intranet.winninc.example:{}/", server.addr.port());
     let resolve = "--resolve=intranet.winninc.example=127.0.0.1";
     let ws = Workspace::new(&(fast_crawl("") + &target("site", &seed, "")));
@@ -324,30 +301,17 @@ async fn public_name_resolving_to_loopback_is_refused_unless_allow_private() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn redirect_to_metadata_address_is_never_followed() {
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            ("/", page(&["/go"], "home")),
-            (
-                "/go",
-                Reply::redirect("http://169.254.169.254/latest/meta-data/"),
-            ),
-        ]),
-    )
-    .await
-    .expect("server");
+    let server = serve(vec![
+        ("/", page(&["/go"], "home")),
+        (
+            "/go",
+            Reply::redirect("http://169.254.169.254/latest/meta-data/"),
+        ),
+    ])
+    .await;
     // Even with the metadata host declared in scope, the guard refuses it.
-    let ws = Workspace::new(
-        &(fast_crawl("")
-            + &target(
-                "site",
-                &server.url("/"),
-                "allow_hosts = [\"169.254.169.254\"]",
-            )),
-    );
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let ws = one_target(&server, "allow_hosts = [\"169.254.169.254\"]");
+    crawl_ok(&ws).await;
     let history = stdout(&ws.run(&["history", &server.url("/go")]).await);
     assert!(history.contains("refused"), "{history}");
     assert!(history.contains("169.254.169.254"), "{history}");
@@ -356,16 +320,11 @@ async fn redirect_to_metadata_address_is_never_followed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn body_over_max_body_is_cut_and_recorded() {
     let big = "<html><body><p>".to_string() + &"x".repeat(100 * 1024) + "</p></body></html>";
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            ("/", page(&["/big.html"], "home")),
-            ("/big.html", Reply::html(big)),
-        ]),
-    )
-    .await
-    .expect("server");
+    let server = serve(vec![
+        ("/", page(&["/big.html"], "home")),
+        ("/big.html", Reply::html(big)),
+    ])
+    .await;
     let ws = Workspace::new(
         &(fast_crawl("max_body = \"10KiB\"") + &target("site", &server.url("/"), "")),
     );
@@ -392,10 +351,8 @@ async fn body_over_max_body_is_cut_and_recorded() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn crawl_on_a_held_store_exits_2_naming_the_holder() {
-    let server = Server::start("127.0.0.1", 0, routes(vec![("/", page(&[], "home"))]))
-        .await
-        .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
+    let server = serve(vec![("/", page(&[], "home"))]).await;
+    let ws = one_target(&server, "");
     let held = ws.open_store();
     let output = ws.run(&["crawl"]).await;
     assert_eq!(output.status.code(), Some(2));

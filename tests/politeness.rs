@@ -120,8 +120,7 @@ async fn retry_after_429_is_waited_out_then_the_page_is_captured() {
     let ws = Workspace::new(
         &(fast_crawl("max_retry_wait = \"5s\"") + &target("site", &server.url("/"), "")),
     );
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    crawl_ok(&ws).await;
 
     let slow: Vec<Hit> = server
         .hits()
@@ -141,18 +140,13 @@ async fn retry_after_429_is_waited_out_then_the_page_is_captured() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn retry_after_of_a_day_is_capped_and_the_host_is_left_alone() {
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            ("/", page(&["/busy.html", "/a.html", "/b.html"], "home")),
-            ("/busy.html", throttled("86400")),
-            ("/a.html", page(&[], "a")),
-            ("/b.html", page(&[], "b")),
-        ]),
-    )
-    .await
-    .expect("server");
+    let server = serve(vec![
+        ("/", page(&["/busy.html", "/a.html", "/b.html"], "home")),
+        ("/busy.html", throttled("86400")),
+        ("/a.html", page(&[], "a")),
+        ("/b.html", page(&[], "b")),
+    ])
+    .await;
     let ws = Workspace::new(
         &(fast_crawl("max_retry_wait = \"1s\"\nretries = 2")
             + &target("site", &server.url("/"), "")),
@@ -202,21 +196,15 @@ async fn retry_after_of_a_day_is_capped_and_the_host_is_left_alone() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn robots_crawl_delay_spaces_page_requests() {
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            ("/robots.txt", robots_txt("User-agent: *\nCrawl-delay: 1\n")),
-            ("/", page(&["/a.html", "/b.html"], "home")),
-            ("/a.html", page(&[], "a")),
-            ("/b.html", page(&[], "b")),
-        ]),
-    )
-    .await
-    .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let server = serve(vec![
+        ("/robots.txt", robots_txt("User-agent: *\nCrawl-delay: 1\n")),
+        ("/", page(&["/a.html", "/b.html"], "home")),
+        ("/a.html", page(&[], "a")),
+        ("/b.html", page(&[], "b")),
+    ])
+    .await;
+    let ws = one_target(&server, "");
+    crawl_ok(&ws).await;
     let hits = server.hits();
     assert_eq!(
         page_paths(&server),
@@ -240,19 +228,13 @@ async fn robots_crawl_delay_spaces_page_requests() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn robots_crawl_delay_also_spaces_the_request_after_robots_txt() {
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            ("/robots.txt", robots_txt("User-agent: *\nCrawl-delay: 1\n")),
-            ("/", page(&[], "home")),
-        ]),
-    )
-    .await
-    .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let server = serve(vec![
+        ("/robots.txt", robots_txt("User-agent: *\nCrawl-delay: 1\n")),
+        ("/", page(&[], "home")),
+    ])
+    .await;
+    let ws = one_target(&server, "");
+    crawl_ok(&ws).await;
     let hits = server.hits();
     assert!(hits.len() >= 2, "{:?}", server.paths());
     assert_eq!(hits[0].path, "/robots.txt");
@@ -266,31 +248,25 @@ async fn robots_crawl_delay_also_spaces_the_request_after_robots_txt() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn robots_txt_is_fetched_once_per_run_per_host() {
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            (
-                "/robots.txt",
-                robots_txt("User-agent: *\nDisallow: /private\n"),
-            ),
-            ("/one/", page(&["/one/a.html", "/one/b.html"], "one")),
-            ("/one/a.html", page(&[], "one a")),
-            ("/one/b.html", page(&[], "one b")),
-            ("/two/", page(&["/two/a.html", "/two/b.html"], "two")),
-            ("/two/a.html", page(&[], "two a")),
-            ("/two/b.html", page(&[], "two b")),
-        ]),
-    )
-    .await
-    .expect("server");
+    let server = serve(vec![
+        (
+            "/robots.txt",
+            robots_txt("User-agent: *\nDisallow: /private\n"),
+        ),
+        ("/one/", page(&["/one/a.html", "/one/b.html"], "one")),
+        ("/one/a.html", page(&[], "one a")),
+        ("/one/b.html", page(&[], "one b")),
+        ("/two/", page(&["/two/a.html", "/two/b.html"], "two")),
+        ("/two/a.html", page(&[], "two a")),
+        ("/two/b.html", page(&[], "two b")),
+    ])
+    .await;
     let ws = Workspace::new(
         &(fast_crawl("")
             + &target("one", &server.url("/one/"), "")
             + &target("two", &server.url("/two/"), "")),
     );
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    crawl_ok(&ws).await;
     for path in ["/one/a.html", "/one/b.html", "/two/a.html", "/two/b.html"] {
         assert_eq!(server.count(path), 1, "{path}: {:?}", server.paths());
     }
@@ -300,8 +276,7 @@ async fn robots_txt_is_fetched_once_per_run_per_host() {
         "robots.txt requested more than once in one run: {:?}",
         server.paths()
     );
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    crawl_ok(&ws).await;
     assert_eq!(
         server.count("/robots.txt"),
         2,
@@ -312,18 +287,13 @@ async fn robots_txt_is_fetched_once_per_run_per_host() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn robots_txt_server_error_leaves_the_host_alone_and_fails_the_target() {
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            ("/robots.txt", Reply::status(500)),
-            ("/", page(&["/a.html"], "home")),
-            ("/a.html", page(&[], "a")),
-        ]),
-    )
-    .await
-    .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
+    let server = serve(vec![
+        ("/robots.txt", Reply::status(500)),
+        ("/", page(&["/a.html"], "home")),
+        ("/a.html", page(&[], "a")),
+    ])
+    .await;
+    let ws = one_target(&server, "");
     let output = ws.run(&["crawl"]).await;
     assert_eq!(
         output.status.code(),
@@ -344,21 +314,15 @@ async fn robots_txt_server_error_leaves_the_host_alone_and_fails_the_target() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn missing_robots_txt_allows_everything() {
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            ("/", page(&["/a.html", "/private/b.html"], "home")),
-            ("/a.html", page(&["/admin/c.html"], "a")),
-            ("/private/b.html", page(&[], "b")),
-            ("/admin/c.html", page(&[], "c")),
-        ]),
-    )
-    .await
-    .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let server = serve(vec![
+        ("/", page(&["/a.html", "/private/b.html"], "home")),
+        ("/a.html", page(&["/admin/c.html"], "a")),
+        ("/private/b.html", page(&[], "b")),
+        ("/admin/c.html", page(&[], "c")),
+    ])
+    .await;
+    let ws = one_target(&server, "");
+    let output = crawl_ok(&ws).await;
     assert_eq!(server.count("/robots.txt"), 1);
     let mut pages = page_paths(&server);
     pages.sort();
@@ -369,22 +333,14 @@ async fn missing_robots_txt_allows_everything() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn respect_robots_false_skips_robots_txt_and_crawls_disallowed_paths() {
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            ("/robots.txt", robots_txt("User-agent: *\nDisallow: /\n")),
-            ("/", page(&["/private/secret.html"], "home")),
-            ("/private/secret.html", page(&[], "secret")),
-        ]),
-    )
-    .await
-    .expect("server");
-    let ws = Workspace::new(
-        &(fast_crawl("") + &target("site", &server.url("/"), "respect_robots = false")),
-    );
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let server = serve(vec![
+        ("/robots.txt", robots_txt("User-agent: *\nDisallow: /\n")),
+        ("/", page(&["/private/secret.html"], "home")),
+        ("/private/secret.html", page(&[], "secret")),
+    ])
+    .await;
+    let ws = one_target(&server, "respect_robots = false");
+    crawl_ok(&ws).await;
     assert_eq!(
         server.count("/robots.txt"),
         0,
@@ -418,9 +374,8 @@ async fn pages_listed_only_in_sitemaps_are_crawled() {
         .expect("server");
     base.set(format!("http://{}", server.addr))
         .expect("set once");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let ws = one_target(&server, "");
+    crawl_ok(&ws).await;
     assert_eq!(server.count("/sitemap.xml"), 1, "{:?}", server.paths());
     assert_eq!(server.count("/maps/extra.xml"), 1, "{:?}", server.paths());
     for path in ["/from-default-sitemap.html", "/from-robots-sitemap.html"] {
@@ -435,9 +390,8 @@ async fn max_pages_caps_the_page_requests_of_a_run() {
     let server = Server::start("127.0.0.1", 0, linked_site(10))
         .await
         .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "max_pages = 3")));
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let ws = one_target(&server, "max_pages = 3");
+    crawl_ok(&ws).await;
     let pages = page_paths(&server);
     assert_eq!(pages.len(), 3, "max_pages = 3: {pages:?}");
     assert_eq!(pages[0], "/");
@@ -445,23 +399,17 @@ async fn max_pages_caps_the_page_requests_of_a_run() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn max_depth_1_never_requests_pages_two_links_away() {
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            ("/", page(&["/a.html", "/b.html"], "home")),
-            ("/a.html", page(&["/deep.html"], "a")),
-            ("/b.html", page(&["/deep2.html"], "b")),
-            ("/deep.html", page(&["/deeper.html"], "deep")),
-            ("/deep2.html", page(&[], "deep2")),
-            ("/deeper.html", page(&[], "deeper")),
-        ]),
-    )
-    .await
-    .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "max_depth = 1")));
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let server = serve(vec![
+        ("/", page(&["/a.html", "/b.html"], "home")),
+        ("/a.html", page(&["/deep.html"], "a")),
+        ("/b.html", page(&["/deep2.html"], "b")),
+        ("/deep.html", page(&["/deeper.html"], "deep")),
+        ("/deep2.html", page(&[], "deep2")),
+        ("/deeper.html", page(&[], "deeper")),
+    ])
+    .await;
+    let ws = one_target(&server, "max_depth = 1");
+    crawl_ok(&ws).await;
     let mut pages = page_paths(&server);
     pages.sort();
     assert_eq!(pages, ["/", "/a.html", "/b.html"]);
@@ -493,16 +441,8 @@ async fn excluded_urls_are_never_requested() {
         .expect("server");
     base.set(format!("http://{}", server.addr))
         .expect("set once");
-    let ws = Workspace::new(
-        &(fast_crawl("")
-            + &target(
-                "site",
-                &server.url("/"),
-                "exclude = [\"/private/\", \"\\\\.pdf$\"]",
-            )),
-    );
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let ws = one_target(&server, "exclude = [\"/private/\", \"\\\\.pdf$\"]");
+    crawl_ok(&ws).await;
     let paths = server.paths();
     assert!(
         paths
@@ -516,31 +456,23 @@ async fn excluded_urls_are_never_requested() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn with_include_only_matching_urls_and_seeds_are_requested() {
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            (
-                "/",
-                page(
-                    &["/products/a.html", "/about.html", "/products/b.html"],
-                    "home",
-                ),
+    let server = serve(vec![
+        (
+            "/",
+            page(
+                &["/products/a.html", "/about.html", "/products/b.html"],
+                "home",
             ),
-            ("/products/a.html", page(&["/contact.html"], "a")),
-            ("/products/b.html", page(&["/products/c.html"], "b")),
-            ("/products/c.html", page(&[], "c")),
-            ("/about.html", page(&[], "about")),
-            ("/contact.html", page(&[], "contact")),
-        ]),
-    )
-    .await
-    .expect("server");
-    let ws = Workspace::new(
-        &(fast_crawl("") + &target("site", &server.url("/"), "include = [\"/products/\"]")),
-    );
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        ),
+        ("/products/a.html", page(&["/contact.html"], "a")),
+        ("/products/b.html", page(&["/products/c.html"], "b")),
+        ("/products/c.html", page(&[], "c")),
+        ("/about.html", page(&[], "about")),
+        ("/contact.html", page(&[], "contact")),
+    ])
+    .await;
+    let ws = one_target(&server, "include = [\"/products/\"]");
+    crawl_ok(&ws).await;
     let mut pages = page_paths(&server);
     pages.sort();
     assert_eq!(
@@ -574,9 +506,8 @@ async fn redirect_to_a_host_outside_the_scope_is_not_followed() {
     )
     .await
     .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let ws = one_target(&server, "");
+    crawl_ok(&ws).await;
     assert_eq!(server.count("/away.html"), 1);
     assert!(
         other.hits().is_empty(),
@@ -601,9 +532,8 @@ async fn redirect_within_the_host_is_followed_and_shows_the_final_url() {
     )
     .await
     .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let ws = one_target(&server, "");
+    crawl_ok(&ws).await;
     assert!(server.count("/new.html") >= 1, "{:?}", server.paths());
     let rows = history(&ws, &server.url("/old.html")).await;
     assert_eq!(status_word(&rows[0]), "200", "{rows:?}");
@@ -640,9 +570,8 @@ async fn eleven_redirects_are_refused() {
     let server = Server::start("127.0.0.1", 0, redirect_chains())
         .await
         .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let ws = one_target(&server, "");
+    crawl_ok(&ws).await;
     assert_eq!(
         server.count("/long/11"),
         0,
@@ -659,9 +588,8 @@ async fn ten_redirects_are_followed() {
     let server = Server::start("127.0.0.1", 0, redirect_chains())
         .await
         .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let ws = one_target(&server, "");
+    crawl_ok(&ws).await;
     assert_eq!(server.count("/short/10"), 1, "{:?}", server.paths());
     let rows = history(&ws, &server.url("/short/0")).await;
     assert_eq!(status_word(&rows[0]), "200", "{rows:?}");
@@ -692,20 +620,14 @@ async fn gzip_and_brotli_bodies_are_decoded_before_storing() {
         ],
         body,
     };
-    let server = Server::start(
-        "127.0.0.1",
-        0,
-        routes(vec![
-            ("/", page(&["/gz.html", "/br.html"], "home")),
-            ("/gz.html", encoded("gzip", gzipped)),
-            ("/br.html", encoded("br", brotlied)),
-        ]),
-    )
-    .await
-    .expect("server");
-    let ws = Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), "")));
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let server = serve(vec![
+        ("/", page(&["/gz.html", "/br.html"], "home")),
+        ("/gz.html", encoded("gzip", gzipped)),
+        ("/br.html", encoded("br", brotlied)),
+    ])
+    .await;
+    let ws = one_target(&server, "");
+    crawl_ok(&ws).await;
     let store = ws.open_store();
     for (path, text) in [("/gz.html", gzip_text), ("/br.html", brotli_text)] {
         let capture = store
@@ -737,14 +659,7 @@ async fn signal_stops_the_crawl_and_keeps_its_captures(signal: &str) {
     let server = Server::start("127.0.0.1", 0, linked_site(40))
         .await
         .expect("server");
-    let ws = Workspace::new(
-        &(fast_crawl("")
-            + &target(
-                "site",
-                &server.url("/"),
-                "rate = \"2/s\"\nburst = 1\nmax_pages = 100",
-            )),
-    );
+    let ws = one_target(&server, "rate = \"2/s\"\nburst = 1\nmax_pages = 100");
     let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_claimwatch"))
         .arg("crawl")
         .env("CLAIMWATCH_TARGETS", ws.targets())
@@ -871,8 +786,7 @@ async fn unreachable_targets_seed_has_a_failed_capture() {
     let ws = Workspace::new(
         &(fast_crawl("") + &target("down", &down_seed, "") + &target("up", &server.url("/"), "")),
     );
-    let output = ws.run(&["crawl"]).await;
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    crawl_ok(&ws).await;
     let rows = history(&ws, "down").await;
     assert!(
         rows.iter()

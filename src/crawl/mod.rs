@@ -162,6 +162,23 @@ pub async fn run(
             })
         })
         .collect();
+    // Most severe first, then by target and page, so summaries read the same every time.
+    new_flags.sort_by(|a, b| {
+        (
+            b.severity,
+            &a.target.id,
+            &a.url,
+            a.flag_type.as_str(),
+            &a.claim.text,
+        )
+            .cmp(&(
+                a.severity,
+                &b.target.id,
+                &b.url,
+                b.flag_type.as_str(),
+                &b.claim.text,
+            ))
+    });
     run.finished_at = Some(Utc::now());
     run.completed = !cancel.is_cancelled();
     store.save_run(&run)?;

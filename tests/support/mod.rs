@@ -297,3 +297,28 @@ pub async fn flags_json(ws: &Workspace) -> Vec<serde_json::Value> {
         .map(|line| serde_json::from_str(line).expect("every jsonl line is JSON"))
         .collect()
 }
+
+/// A loopback server on 127.0.0.1 serving fixed routes.
+pub async fn serve(list: Vec<(&str, Reply)>) -> Server {
+    Server::start("127.0.0.1", 0, routes(list))
+        .await
+        .expect("start the test server")
+}
+
+/// A workspace whose watch-list is one target, `site`, seeded at the server's root.
+pub fn one_target(server: &Server, extra: &str) -> Workspace {
+    Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), extra)))
+}
+
+/// Runs `claimwatch crawl` and asserts it finished with no new flag.
+pub async fn crawl_ok(ws: &Workspace) -> Output {
+    let output = ws.run(&["crawl"]).await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "crawl failed: {} {}",
+        stdout(&output),
+        stderr(&output)
+    );
+    output
+}
