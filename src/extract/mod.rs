@@ -2,6 +2,8 @@
 //!
 //! Sync CPU work: the crawler calls [`extract`] on a blocking thread, never on async workers.
 
+pub mod nesting;
+
 use std::collections::HashSet;
 
 use scraper::node::Element;
@@ -88,7 +90,8 @@ const HTML_NS: &str = "http://www.w3.org/1999/xhtml";
 
 /// Extracts the visible text blocks, links and images of an HTML page.
 pub fn extract(html: &str, base: &Url) -> Document {
-    extract_parsed(&Html::parse_document(html), base)
+    let html = nesting::limit_nesting(html);
+    extract_parsed(&Html::parse_document(&html), base)
 }
 
 /// [`extract`] on an already parsed document.
