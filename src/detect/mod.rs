@@ -38,6 +38,7 @@ pub struct ClaimCache<'a> {
     store: &'a Store,
     matcher: &'a Matcher,
     claims: HashMap<u64, Arc<Vec<Claim>>>,
+    by_document: HashMap<String, Arc<Vec<Claim>>>,
 }
 
 impl<'a> ClaimCache<'a> {
@@ -46,18 +47,32 @@ impl<'a> ClaimCache<'a> {
             store,
             matcher,
             claims: HashMap::new(),
+            by_document: HashMap::new(),
         }
     }
 
-    /// The claims of a stored capture (none when it has no document).
+    /// The claims of a stored capture (none when it has no document). Captures with the same
+    /// document share one computation.
     pub fn of(&mut self, capture_id: u64) -> Result<Arc<Vec<Claim>>, StoreError> {
         if let Some(claims) = self.claims.get(&capture_id) {
             return Ok(claims.clone());
+        }
+        let document_key = self
+            .store
+            .capture(capture_id)?
+            .and_then(|c| c.document_sha256);
+        if let Some(claims) = document_key.as_ref().and_then(|k| self.by_document.get(k)) {
+            let claims = claims.clone();
+            self.claims.insert(capture_id, claims.clone());
+            return Ok(claims);
         }
         let claims = match self.store.document(capture_id)? {
             Some(document) => Arc::new(self.matcher.claims(&document)),
             None => Arc::new(Vec::new()),
         };
+        if let Some(key) = document_key {
+            self.by_document.insert(key, claims.clone());
+        }
         self.claims.insert(capture_id, claims.clone());
         Ok(claims)
     }

@@ -43,12 +43,19 @@ impl Store {
             }
             _ => None,
         };
-        let packed_document = match &capture.document {
-            Some(document) => Some(compress("document", &to_json(document))?),
-            None => None,
+        // Documents are content-addressed like bodies: a page whose text did not change (even if
+        // its bytes did) stores no second copy.
+        let document_json = capture.document.as_ref().map(to_json);
+        let document_digest = document_json.as_deref().map(bodies::digest);
+        let packed_document = match (&document_json, &document_digest) {
+            (Some(json), Some(digest)) if !self.documents.contains_key(digest)? => {
+                Some(compress("document", json)?)
+            }
+            _ => None,
         };
 
-        let record = capture_record(id, &capture, digest.map(hex::encode));
+        let mut record = capture_record(id, &capture, digest.map(hex::encode));
+        record.document_sha256 = document_digest.map(hex::encode);
         let record_json = to_json(&record);
         let key = id_key(id);
         let url_key = index_key(&capture.url, id);
@@ -80,8 +87,14 @@ impl Store {
                         new_body = true;
                     }
                     captures.insert(&key[..], record_json.as_slice())?;
-                    if let Some(packed) = &packed_document {
-                        documents.insert(&key[..], packed.as_slice())?;
+                    if let (Some(json), Some(digest)) = (&document_json, &document_digest)
+                        && documents.get(digest)?.is_none()
+                    {
+                        match &packed_document {
+                            Some(packed) => documents.insert(&digest[..], packed.as_slice())?,
+                            None => documents
+                                .insert(&digest[..], compress("document", json).map_err(abort)?)?,
+                        };
                     }
                     by_url.insert(url_key.as_slice(), &[][..])?;
                     by_target.insert(target_key.as_slice(), &[][..])?;
@@ -115,8 +128,21 @@ impl Store {
 
     /// The document extracted from this capture, if it had one.
     pub fn document(&self, capture_id: u64) -> Result<Option<Document>, StoreError> {
-        let key = id_key(capture_id);
-        match self.documents.get(key)? {
+        let Some(record) = self.capture(capture_id)? else {
+            return Ok(None);
+        };
+        let key = match &record.document_sha256 {
+            Some(digest) => match bodies::parse_hex(digest) {
+                Some(raw) => raw.to_vec(),
+                None => {
+                    return Err(StoreError::corrupt(format!(
+                        "captures: capture {capture_id} names document {digest:?}, not a SHA-256"
+                    )));
+                }
+            },
+            None => id_key(capture_id).to_vec(),
+        };
+        match self.documents.get(&key)? {
             Some(packed) => {
                 let json = decompress("documents", &key, &packed)?;
                 from_json("documents", &key, &json).map(Some)
@@ -200,6 +226,7 @@ fn capture_record(id: u64, capture: &NewCapture, sha256: Option<String>) -> Capt
         error: capture.error.clone(),
         depth: capture.depth,
         has_document: capture.document.is_some(),
+        document_sha256: None,
     }
 }
 

@@ -9,7 +9,7 @@
 //! |------------|------------------------------|--------------------------|
 //! | bodies     | SHA-256, 32 raw bytes        | zstd(body)               |
 //! | captures   | capture id                   | JSON [`CaptureRecord`]   |
-//! | documents  | capture id                   | zstd(JSON `Document`)    |
+//! | documents  | SHA-256 of the document JSON | zstd(JSON `Document`)    |
 //! | by_url     | url 0x00 capture id          | empty                    |
 //! | by_target  | target 0x00 capture id       | empty                    |
 //! | pages      | target 0x00 url              | JSON [`PageRecord`]      |

@@ -81,6 +81,11 @@ pub struct CaptureRecord {
     pub error: Option<String>,
     pub depth: u32,
     pub has_document: bool,
+    /// Hex SHA-256 of the extracted document's JSON: documents are stored once per digest, so an
+    /// unchanged page adds no second copy of its text either. `None` in records written before
+    /// documents were content-addressed (those are keyed by capture id).
+    #[serde(default)]
+    pub document_sha256: Option<String>,
 }
 
 impl CaptureRecord {

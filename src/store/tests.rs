@@ -432,3 +432,22 @@ fn a_database_held_without_our_lock_file_is_still_reported_as_held() {
         .expect("sled's own lock must refuse");
     assert!(matches!(err, StoreError::Held { .. }), "{err}");
 }
+
+#[test]
+fn identical_documents_are_stored_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("opens");
+    // Different bytes (a counter changed), same extracted text.
+    let mut first = capture("t", "http://x/", b"<p>visitors 1</p>", Outcome::Ok);
+    first.document = Some(document());
+    let mut second = capture("t", "http://x/", b"<p>visitors 2</p>", Outcome::Ok);
+    second.document = Some(document());
+    let first = store.put_capture(first).expect("put");
+    let second = store.put_capture(second).expect("put");
+    assert_eq!(first.record.document_sha256, second.record.document_sha256);
+    let stats = store.stats().expect("stats");
+    assert_eq!((stats.bodies, stats.documents), (2, 1));
+    for id in [first.record.id, second.record.id] {
+        assert_eq!(store.document(id).expect("read"), Some(document()));
+    }
+}
