@@ -1,8 +1,7 @@
 //! The frontier of one target's crawl: what to fetch next, shallowest first, each canonical URL
 //! once, at most `max_pages` of them.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use url::Url;
 
@@ -16,7 +15,11 @@ pub struct Pending {
 /// Breadth-first queue over canonical URLs.
 #[derive(Debug)]
 pub struct Frontier {
-    heap: BinaryHeap<Reverse<(u32, u64, String)>>,
+    /// Discovered URLs as (depth, arrival, url): the first is the next to fetch, the last the
+    /// first to give up when the queue is full.
+    queue: BTreeSet<(u32, u64, String)>,
+    /// Seeds and pages from earlier runs: never given up.
+    pinned: BTreeSet<(u32, u64, String)>,
     seen: HashSet<String>,
     next_seq: u64,
     taken: usize,
@@ -27,7 +30,8 @@ pub struct Frontier {
 impl Frontier {
     pub fn new(max_pages: usize, max_depth: u32) -> Frontier {
         Frontier {
-            heap: BinaryHeap::new(),
+            queue: BTreeSet::new(),
+            pinned: BTreeSet::new(),
             seen: HashSet::new(),
             next_seq: 0,
             taken: 0,
@@ -38,29 +42,68 @@ impl Frontier {
 
     /// Queues a discovered URL (already canonical and in scope) unless it was seen or is
     /// deeper than `max_depth`. Returns whether it was queued.
+    ///
+    /// The queue never holds more than the pages the run may still fetch: when it is full, a
+    /// URL shallower than the deepest queued one takes that one's place, and anything else is
+    /// dropped without being remembered, so a page of 50,000 links or a link trap cannot grow
+    /// memory beyond `max_pages`.
     pub fn push(&mut self, url: Url, depth: u32) -> bool {
-        if depth > self.max_depth {
+        if depth > self.max_depth || self.seen.contains(url.as_str()) {
             return false;
         }
-        self.push_any_depth(url, depth)
+        if self.queued() >= self.max_pages.saturating_sub(self.taken) {
+            match self.queue.last() {
+                Some((deepest, _, _)) if *deepest > depth => {
+                    if let Some((_, _, evicted)) = self.queue.pop_last() {
+                        self.seen.remove(&evicted);
+                    }
+                }
+                _ => return false,
+            }
+        }
+        self.push_any_depth_unpinned(url, depth)
     }
 
-    /// Queues a URL whatever its depth: seeds and pages captured in earlier runs, which are
-    /// fetched again even when nothing links to them any more.
+    /// Queues a URL whatever its depth and however full the queue: seeds and pages captured in
+    /// earlier runs, which are fetched again even when nothing links to them any more.
     pub fn push_any_depth(&mut self, url: Url, depth: u32) -> bool {
         if !self.seen.insert(url.as_str().to_string()) {
             return false;
         }
-        self.heap
-            .push(Reverse((depth, self.next_seq, url.as_str().to_string())));
+        self.pinned
+            .insert((depth, self.next_seq, url.as_str().to_string()));
         self.next_seq += 1;
         true
+    }
+
+    fn push_any_depth_unpinned(&mut self, url: Url, depth: u32) -> bool {
+        if !self.seen.insert(url.as_str().to_string()) {
+            return false;
+        }
+        self.queue
+            .insert((depth, self.next_seq, url.as_str().to_string()));
+        self.next_seq += 1;
+        true
+    }
+
+    fn queued(&self) -> usize {
+        self.queue.len() + self.pinned.len()
+    }
+
+    /// Takes the shallowest, earliest URL from either queue.
+    fn pop_next(&mut self) -> Option<(u32, u64, String)> {
+        match (self.queue.first(), self.pinned.first()) {
+            (Some(found), Some(pinned)) if found < pinned => self.queue.pop_first(),
+            (_, Some(_)) => self.pinned.pop_first(),
+            (Some(_), None) => self.queue.pop_first(),
+            (None, None) => None,
+        }
     }
 
     /// The next URL to fetch, or `None` when the queue is empty or `max_pages` were taken.
     pub fn pop(&mut self) -> Option<Pending> {
         while self.taken < self.max_pages {
-            let Reverse((depth, _, url)) = self.heap.pop()?;
+            let (depth, _, url) = self.pop_next()?;
             if let Ok(url) = Url::parse(&url) {
                 self.taken += 1;
                 return Some(Pending { url, depth });
@@ -69,18 +112,8 @@ impl Frontier {
         None
     }
 
-    /// URLs still queued (not counting those `max_pages` will never reach).
-    pub fn remaining(&self) -> usize {
-        self.heap.len().min(self.max_pages - self.taken)
-    }
-
     pub fn taken(&self) -> usize {
         self.taken
-    }
-
-    /// Whether `max_pages` cut the crawl short.
-    pub fn hit_page_limit(&self) -> bool {
-        self.taken >= self.max_pages && !self.heap.is_empty()
     }
 }
 
@@ -93,6 +126,18 @@ mod tests {
     }
 
     #[test]
+    fn a_flood_of_links_is_not_remembered_past_max_pages() {
+        let mut f = Frontier::new(10, 5);
+        f.push_any_depth(url("http://a/"), 0);
+        let queued = (0..100_000)
+            .filter(|i| f.push(url(&format!("http://a/p{i}")), 1))
+            .count();
+        assert_eq!(queued, 9);
+        assert!(f.seen.len() <= 10);
+        assert_eq!(std::iter::from_fn(|| f.pop()).count(), 10);
+    }
+
+    #[test]
     fn shallow_first_each_once_and_capped() {
         let mut f = Frontier::new(3, 2);
         assert!(f.push(url("http://a/deep"), 2));
@@ -100,11 +145,12 @@ mod tests {
         assert!(!f.push(url("http://a/"), 1));
         assert!(!f.push(url("http://a/too-deep"), 3));
         assert!(f.push_any_depth(url("http://a/old"), 5));
+        // Full: a shallower link displaces the deepest discovered one, never a pinned page.
         assert!(f.push(url("http://a/one"), 1));
+        assert!(!f.push(url("http://a/two"), 1));
         let order: Vec<String> = std::iter::from_fn(|| f.pop())
             .map(|p| p.url.to_string())
             .collect();
-        assert_eq!(order, ["http://a/", "http://a/one", "http://a/deep"]);
-        assert!(f.hit_page_limit());
+        assert_eq!(order, ["http://a/", "http://a/one", "http://a/old"]);
     }
 }
