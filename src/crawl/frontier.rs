@@ -111,10 +111,6 @@ impl Frontier {
         }
         None
     }
-
-    pub fn taken(&self) -> usize {
-        self.taken
-    }
 }
 
 #[cfg(test)]
