@@ -95,6 +95,9 @@ pub async fn run(
     let robots = Arc::new(RobotsCache::default());
     let resolve = Arc::new(options.resolve.clone());
     let permits = Arc::new(Semaphore::new(config.crawl.concurrency.max(1)));
+    let cpu = Arc::new(Semaphore::new(
+        std::thread::available_parallelism().map_or(2, |n| n.get()),
+    ));
 
     let mut tasks = tokio::task::JoinSet::new();
     for (index, target) in targets.iter().enumerate() {
@@ -107,17 +110,21 @@ pub async fn run(
             run_id: run.id,
             cancel: cancel.clone(),
             on_capture: options.on_capture.clone(),
+            cpu: cpu.clone(),
         };
         let permits = permits.clone();
         let matcher = matcher.clone();
         let store = store.clone();
         let target = (*target).clone();
+        let cpu = cpu.clone();
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
             let outcome = crawl.run().await;
+            let cpu_permit = cpu.acquire_owned().await;
             // Detection runs even after an interrupt: the next run compares with these captures,
             // so a change they hold would otherwise never be flagged.
             let flags = tokio::task::spawn_blocking(move || {
+                let _cpu_permit = cpu_permit;
                 let run = TargetRun {
                     target: &target,
                     pages_before: &outcome.pages_before,

@@ -49,6 +49,10 @@ pub struct TargetCrawl {
     pub run_id: u64,
     pub cancel: CancellationToken,
     pub on_capture: Option<OnCapture>,
+    /// Permits for CPU-heavy work (decoding, parsing, extraction): one per core, shared by all
+    /// targets, so the number of parsed pages held in memory at once follows the cores, not
+    /// the number of targets.
+    pub cpu: Arc<tokio::sync::Semaphore>,
 }
 
 /// The state of a crawl in progress.
@@ -238,12 +242,16 @@ impl Crawling<'_> {
                 None => break,
                 Some(Ok(response)) => {
                     let fallback = attempt.clone();
-                    tokio::task::spawn_blocking(move || attempt.responded(response, max_body))
-                        .await
-                        .unwrap_or_else(|e| {
-                            let reason = format!("extraction failed: {e}");
-                            fallback.failed(&FetchError::Transport(reason), 0)
-                        })
+                    let permit = self.job.cpu.clone().acquire_owned().await;
+                    tokio::task::spawn_blocking(move || {
+                        let _permit = permit;
+                        attempt.responded(response, max_body)
+                    })
+                    .await
+                    .unwrap_or_else(|e| {
+                        let reason = format!("extraction failed: {e}");
+                        fallback.failed(&FetchError::Transport(reason), 0)
+                    })
                 }
                 Some(Err(e)) => {
                     let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
