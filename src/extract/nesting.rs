@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Deeper than any real page (browsers' own limits on useful depth are in the hundreds).
-pub const MAX_NESTING: usize = 512;
+pub const MAX_NESTING: usize = 256;
 
 /// Elements that never have content.
 const VOID: &[&str] = &[
@@ -17,10 +17,11 @@ const VOID: &[&str] = &[
     "track", "wbr", "keygen", "basefont", "frame",
 ];
 
-/// Elements whose end tag may be omitted: an unclosed run of them is siblings, not nesting, so
-/// they are not counted (a long list of `<li>` without `</li>` is not deep).
+/// Elements that an element of the same name closes: an unclosed run of them is siblings, not
+/// nesting (a long list of `<li>` without `</li>` is not deep). `<a>` belongs here too: the
+/// parser closes an open link before opening another.
 const AUTO_CLOSED: &[&str] = &[
-    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",
+    "a", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",
     "colgroup", "rp", "rt", "rb", "rtc", "caption",
 ];
 
@@ -51,9 +52,12 @@ fn limit_nesting_to(html: &str, max_depth: usize) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     let mut out = String::new();
     let mut copied_to = 0;
-    let mut depth = 0usize;
+    // The open elements as the parser will see them, roughly: enough to know the depth.
+    let mut open: Vec<String> = Vec::new();
     let mut dropped: HashMap<String, usize> = HashMap::new();
     let mut any_dropped = false;
+    // Dropped elements not yet closed.
+    let mut inside_dropped = 0usize;
     let mut i = 0;
     while let Some(offset) = memchr(b'<', &bytes[i..]) {
         let start = i + offset;
@@ -66,11 +70,17 @@ fn limit_nesting_to(html: &str, max_depth: usize) -> Cow<'_, str> {
             match dropped.get_mut(&tag.name) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
+                    inside_dropped = inside_dropped.saturating_sub(1);
                     out.push_str(&html[copied_to..start]);
                     copied_to = tag.end;
                 }
-                _ if counts(&tag.name) => depth = depth.saturating_sub(1),
-                _ => {}
+                // An end tag closes its element and everything opened inside it; one that
+                // matches nothing open is ignored, as the parser ignores it.
+                _ => {
+                    if let Some(at) = open.iter().rposition(|name| *name == tag.name) {
+                        open.truncate(at);
+                    }
+                }
             }
             continue;
         }
@@ -78,16 +88,30 @@ fn limit_nesting_to(html: &str, max_depth: usize) -> Cow<'_, str> {
             i = raw_text_end(html, tag.end, &tag.name);
             continue;
         }
-        if tag.self_closing || !counts(&tag.name) {
+        if tag.self_closing || VOID.contains(&tag.name.as_str()) {
             continue;
         }
-        if depth >= max_depth {
+        // A second <li> (or <p>, <td>, <a>, …) closes the first: siblings, not nesting. Not
+        // inside dropped elements, where the two are not siblings at all.
+        if AUTO_CLOSED.contains(&tag.name.as_str())
+            && inside_dropped == 0
+            && open.last().is_some_and(|last| *last == tag.name)
+        {
+            open.pop();
+        }
+        // Links are what the frontier needs, and cannot deepen the tree (see AUTO_CLOSED): kept
+        // past the limit, not counted.
+        if open.len() >= max_depth && tag.name == "a" {
+            continue;
+        }
+        if open.len() >= max_depth {
             *dropped.entry(tag.name).or_default() += 1;
+            inside_dropped += 1;
             any_dropped = true;
             out.push_str(&html[copied_to..start]);
             copied_to = tag.end;
         } else {
-            depth += 1;
+            open.push(tag.name);
         }
     }
     if !any_dropped {
@@ -95,12 +119,6 @@ fn limit_nesting_to(html: &str, max_depth: usize) -> Cow<'_, str> {
     }
     out.push_str(&html[copied_to..]);
     Cow::Owned(out)
-}
-
-/// Whether an element adds to the depth. Links never do: html5ever closes an open `<a>` before
-/// opening another, so they cannot deepen the tree, and they are what the frontier needs.
-fn counts(name: &str) -> bool {
-    name != "a" && !VOID.contains(&name) && !AUTO_CLOSED.contains(&name)
 }
 
 fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
@@ -236,6 +254,16 @@ mod tests {
         let html = "<div>".repeat(10) + &"<a>x</a>".repeat(50) + &"<div>".repeat(10);
         let limited = limit_nesting_to(&html, 5);
         assert_eq!(limited.matches("<div>").count(), 5);
+    }
+
+    #[test]
+    fn nested_lists_count_their_items() {
+        let html = "<ul><li>".repeat(10) + "deep" + &"</li></ul>".repeat(10);
+        let limited = limit_nesting_to(&html, 6);
+        assert_eq!(limited.matches("<ul>").count(), 3);
+        assert_eq!(limited.matches("<li>").count(), 3);
+        let flat = "<ul>".to_string() + &"<li>item".repeat(100) + "</ul>";
+        assert!(matches!(limit_nesting_to(&flat, 6), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -322,3 +322,5 @@ pub async fn crawl_ok(ws: &Workspace) -> Output {
     );
     output
 }
+
+pub mod hostile;
