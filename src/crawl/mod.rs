@@ -50,6 +50,17 @@ pub enum CrawlError {
     UnknownTarget(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A capture could not be written; the run stopped at once.
+    #[error(
+        "cannot write to the store at {}: {error}. The crawl stopped at the first failed write; \
+         free space (or fix the disk) and run again. Captures stored before it are intact \
+         (`claimwatch verify` checks them)",
+        path.display()
+    )]
+    StoreFailed {
+        path: std::path::PathBuf,
+        error: String,
+    },
     /// The claim rules could not be built.
     #[error(transparent)]
     Claims(#[from] ClaimsError),
@@ -94,6 +105,9 @@ pub async fn run(
     let hosts = Arc::new(Hosts::new(shared_host_rates(&targets)));
     let robots = Arc::new(RobotsCache::default());
     let resolve = Arc::new(options.resolve.clone());
+    // Targets stop on a signal, or when the store fails; only the first is an interruption.
+    let stop = cancel.child_token();
+    let store_failure = Arc::new(std::sync::OnceLock::new());
     let permits = Arc::new(Semaphore::new(config.crawl.concurrency.max(1)));
     let cpu = Arc::new(Semaphore::new(
         std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -108,23 +122,30 @@ pub async fn run(
             robots: robots.clone(),
             resolve: resolve.clone(),
             run_id: run.id,
-            cancel: cancel.clone(),
+            cancel: stop.clone(),
             on_capture: options.on_capture.clone(),
             cpu: cpu.clone(),
+            store_failure: store_failure.clone(),
         };
         let permits = permits.clone();
         let matcher = matcher.clone();
         let store = store.clone();
         let target = (*target).clone();
         let cpu = cpu.clone();
+        let store_failure_seen = store_failure.clone();
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
             let outcome = crawl.run().await;
             let cpu_permit = cpu.acquire_owned().await;
             // Detection runs even after an interrupt: the next run compares with these captures,
             // so a change they hold would otherwise never be flagged.
+            let store_failed = store_failure_seen.get().is_some();
             let flags = tokio::task::spawn_blocking(move || {
                 let _cpu_permit = cpu_permit;
+                if store_failed {
+                    // Nothing can be written: detection waits for the next run.
+                    return (outcome.counts, Ok(Vec::new()));
+                }
                 let run = TargetRun {
                     target: &target,
                     pages_before: &outcome.pages_before,
@@ -188,6 +209,14 @@ pub async fn run(
     });
     run.finished_at = Some(Utc::now());
     run.completed = !cancel.is_cancelled();
+    if let Some(error) = store_failure.get() {
+        // Best effort: the store already failed once.
+        let _ = store.save_run(&run).and_then(|()| store.flush());
+        return Err(CrawlError::StoreFailed {
+            path: store.path().to_path_buf(),
+            error: error.clone(),
+        });
+    }
     store.save_run(&run)?;
     store.flush()?;
     Ok(CrawlReport {

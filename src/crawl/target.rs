@@ -53,6 +53,9 @@ pub struct TargetCrawl {
     /// targets, so the number of parsed pages held in memory at once follows the cores, not
     /// the number of targets.
     pub cpu: Arc<tokio::sync::Semaphore>,
+    /// Set by the first capture the store could not write: the run stops there, since every
+    /// later capture would be lost too (a full disk, a failing device).
+    pub store_failure: Arc<std::sync::OnceLock<String>>,
 }
 
 /// The state of a crawl in progress.
@@ -389,8 +392,10 @@ impl Crawling<'_> {
                 self.captures.push(put.record);
             }
             Ok(Err(e)) => {
-                tracing::error!(target = %self.job.target.id, "cannot store a capture: {e}");
                 self.note_error(&format!("cannot store a capture: {e}"));
+                if self.job.store_failure.set(e.to_string()).is_ok() {
+                    self.job.cancel.cancel();
+                }
             }
             Err(e) => tracing::error!(target = %self.job.target.id, "store task failed: {e}"),
         }

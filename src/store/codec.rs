@@ -28,7 +28,7 @@ pub(super) fn from_json<T: DeserializeOwned>(
 }
 
 pub(super) fn compress(what: &'static str, bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
-    zstd::bulk::compress(bytes, ZSTD_LEVEL).map_err(|source| StoreError::Compress { what, source })
+    zstd::bulk::compress(bytes, ZSTD_LEVEL).map_err(|error| StoreError::Compress { what, error })
 }
 
 pub(super) fn decompress(tree: &str, key: &[u8], bytes: &[u8]) -> Result<Vec<u8>, StoreError> {

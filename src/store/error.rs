@@ -15,17 +15,18 @@ pub enum StoreError {
     )]
     Held { path: PathBuf, holder: String },
 
-    /// A file or directory of the store could not be created, read or written.
-    #[error("cannot use {}: {source}", path.display())]
+    /// A file or directory of the store could not be created, read or written. (The cause is
+    /// in the message, not chained as a source, so it is printed once.)
+    #[error("cannot use {}: {error}", path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
 
-    /// sled itself failed (I/O under the database, or corruption it detected).
+    /// sled itself failed (I/O under the database, or corruption it detected). Its message is
+    /// the whole story: not chained as a source, so it is printed once.
     #[error("store database error: {0}")]
-    Sled(#[from] sled::Error),
+    Sled(sled::Error),
 
     /// A stored value or key does not decode. `what` names the tree and key.
     #[error("store is corrupt: {what}")]
@@ -49,12 +50,17 @@ pub enum StoreError {
     NulInKey { field: &'static str, value: String },
 
     /// zstd failed to compress a value before writing it.
-    #[error("cannot compress {what}: {source}")]
+    #[error("cannot compress {what}: {error}")]
     Compress {
         what: &'static str,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(err: sled::Error) -> StoreError {
+        StoreError::Sled(err)
+    }
 }
 
 impl StoreError {

@@ -72,11 +72,12 @@ impl Store {
     /// Opens the store at `path`, creating it if missing. Fails with [`StoreError::Held`] when
     /// another process has it open.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(path).map_err(|source| StoreError::Io {
+        std::fs::create_dir_all(path).map_err(|error| StoreError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         let lock = lock::acquire(path)?;
+        remove_unfinished_snapshots(path)?;
         let db = sled::Config::new()
             .path(path)
             .open()
@@ -231,6 +232,37 @@ impl Drop for Store {
         // its log on the next open.
         let _ = self.db.flush();
     }
+}
+
+/// Removes the snapshot files a killed process left half-written, so that sled can open.
+///
+/// sled 0.34.7 writes a snapshot of its page table during every open that finds new log entries:
+/// it writes `snap.<lsn>.generating`, syncs it, then renames it to `snap.<lsn>`. A process killed
+/// in between leaves the `.generating` file behind, and sled's next open takes it for the newest
+/// snapshot (its file filter skips only `.in___motion` files): a truncated one fails every open
+/// after with "Read corrupted data at file offset None". Such a file is never needed: sled
+/// rebuilds the same snapshot from the log, starting from the previous snapshot, which it
+/// deletes only after the rename. Called with the store's lock held, so no other claimwatch is
+/// writing one.
+fn remove_unfinished_snapshots(path: &Path) -> Result<(), StoreError> {
+    let io = |path: &Path, error| StoreError::Io {
+        path: path.to_path_buf(),
+        error,
+    };
+    for entry in std::fs::read_dir(path).map_err(|e| io(path, e))? {
+        let entry = entry.map_err(|e| io(path, e))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            let file = entry.path();
+            tracing::warn!(
+                "removing {}, a store snapshot a killed claimwatch left unfinished",
+                file.display()
+            );
+            std::fs::remove_file(&file).map_err(|e| io(&file, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// sled refuses a second open with an I/O error of its own ("could not acquire lock"). Our lock
