@@ -598,7 +598,9 @@ impl Ctx<'_> {
         let key = match &span {
             // Here the span is the repeated key itself.
             Some(s) if message.starts_with("duplicate key") => self.text.get(s.clone()),
-            Some(s) if !about_key => self.key_before(s.start),
+            Some(s) if !about_key => self
+                .key_before(s.start)
+                .or_else(|| self.table_header_at(s.start)),
             _ => None,
         };
         if let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) {
@@ -609,6 +611,19 @@ impl Ctx<'_> {
             line,
             message,
         }
+    }
+
+    /// The table named by a `[name]` or `[[name]]` header on the line of `offset`: a table of
+    /// the wrong shape (`[[crawl]]` for `[crawl]`) is reported at its header.
+    fn table_header_at(&self, offset: usize) -> Option<&str> {
+        let start = self.text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+        let end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
+        let line = self.text[start..end].trim();
+        let name = line.strip_prefix('[')?.strip_suffix(']')?;
+        let name = name.trim_start_matches('[').trim_end_matches(']').trim();
+        (!name.is_empty()).then_some(name)
     }
 
     /// The key of the `key = value` assignment that `offset` (inside the value) belongs to, when
