@@ -163,7 +163,7 @@ fn is_mark(c: char) -> bool {
 
 /// Han, Kana and Hangul: scripts written without spaces between words, where terms match as
 /// substrings and a Latin term may touch them ("TI代理").
-pub(crate) fn is_cjk(c: char) -> bool {
+pub fn is_cjk(c: char) -> bool {
     matches!(
         c,
         '\u{1100}'..='\u{11FF}'
