@@ -14,6 +14,9 @@ use super::guard::{AddressRefused, GuardedResolver, check_address, find_refusal}
 /// At most this many redirect hops are followed.
 pub const MAX_REDIRECTS: usize = 10;
 
+/// Connecting may take no longer than this, even when the whole fetch may take longer.
+const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Response headers kept on a capture: evidence, and what detection needs to spot challenges.
 const KEPT_HEADERS: &[&str] = &[
     "content-type",
@@ -111,7 +114,7 @@ impl Fetcher {
             .user_agent(settings.user_agent.clone())
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
-            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+            .connect_timeout(settings.timeout.min(MAX_CONNECT_TIMEOUT))
             .read_timeout(settings.timeout)
             .timeout(settings.timeout)
             .pool_max_idle_per_host(4)
@@ -161,7 +164,7 @@ impl Fetcher {
                 .get(current.clone())
                 .send()
                 .await
-                .map_err(|e| transport_error(&e))?;
+                .map_err(|e| self.transport_error(&e))?;
             let ip = response.remote_addr().map(|a| a.ip());
             if let Some(ip) = ip {
                 check_address(ip, self.settings.allow_private)?;
@@ -191,7 +194,9 @@ impl Fetcher {
             let headers = kept_headers(response.headers());
             let content_type = header_str(response.headers(), "content-type");
             let retry_after = parse_retry_after(response.headers());
-            let (body, truncated) = read_capped(response, max_body).await?;
+            let (body, truncated) = read_capped(response, max_body)
+                .await
+                .map_err(|e| self.transport_error(&e))?;
             return Ok(Response {
                 final_url: current,
                 redirects,
@@ -224,10 +229,10 @@ impl Fetcher {
 async fn read_capped(
     mut response: reqwest::Response,
     max_body: u64,
-) -> Result<(Vec<u8>, bool), FetchError> {
+) -> Result<(Vec<u8>, bool), reqwest::Error> {
     let cap = usize::try_from(max_body).unwrap_or(usize::MAX);
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(&e))? {
+    while let Some(chunk) = response.chunk().await? {
         let room = cap - body.len();
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);
@@ -238,10 +243,29 @@ async fn read_capped(
     Ok((body, false))
 }
 
-fn transport_error(err: &reqwest::Error) -> FetchError {
-    if let Some(refused) = find_refusal(err) {
-        return FetchError::Refused(refused);
+impl Fetcher {
+    fn transport_error(&self, err: &reqwest::Error) -> FetchError {
+        if let Some(refused) = find_refusal(err) {
+            return FetchError::Refused(refused);
+        }
+        // reqwest's own timeouts are as long as the deadline around the fetch, or shorter for
+        // connecting, and may fire first: one wording for every timeout.
+        if err.is_timeout() {
+            return FetchError::Timeout(if err.is_connect() {
+                self.client_connect_timeout()
+            } else {
+                self.settings.timeout
+            });
+        }
+        describe_transport(err)
     }
+
+    fn client_connect_timeout(&self) -> Duration {
+        self.settings.timeout.min(MAX_CONNECT_TIMEOUT)
+    }
+}
+
+fn describe_transport(err: &reqwest::Error) -> FetchError {
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(inner) = source {
