@@ -19,7 +19,6 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -438,17 +437,7 @@ async fn sigkill_at_random_moments_never_loses_or_half_writes_a_capture() {
             if short { "50 pages" } else { "whole site" }
         );
         let requested_before = page_requests(&server);
-        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_claimwatch"))
-            .arg("crawl")
-            .env("CLAIMWATCH_TARGETS", ws.targets())
-            .env("CLAIMWATCH_STORE", ws.store())
-            .env_remove("CLAIMWATCH_LOG")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start claimwatch crawl");
+        let child = ws.spawn_crawl();
         let pid = libc::pid_t::try_from(child.id().expect("child pid")).expect("pids fit pid_t");
         tokio::time::sleep(delay).await;
         // SAFETY: kill(2) on the pid of our own child, not yet reaped (`child` is still waited

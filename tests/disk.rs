@@ -174,13 +174,7 @@ fn workspace_on_tmpfs(server: &Server, size: &str) -> (Tmpfs, Workspace) {
 /// Runs `claimwatch crawl`, failing the test if it takes longer than `limit`.
 async fn crawl_within(ws: &Workspace, limit: Duration) -> (Output, Duration) {
     let started = Instant::now();
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_claimwatch"))
-        .arg("crawl")
-        .env("CLAIMWATCH_TARGETS", ws.targets())
-        .env("CLAIMWATCH_STORE", ws.store())
-        .env_remove("CLAIMWATCH_LOG")
-        .kill_on_drop(true)
-        .output();
+    let child = ws.command(&["crawl"]).output();
     let output = tokio::time::timeout(limit, child)
         .await
         .unwrap_or_else(|_| panic!("claimwatch crawl hangs: still running after {limit:?}"))

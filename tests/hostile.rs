@@ -208,6 +208,23 @@ impl Case {
     }
 }
 
+/// One hostile page crawled beside the healthy site, and what was recorded of it.
+struct Recorded {
+    case: Case,
+    capture: CaptureRecord,
+    row: String,
+}
+
+/// Serves `plan` at `path` on the hostile site, crawls it within [`bound`]`(pages)`, and
+/// reports the capture of `path` under `label`.
+async fn one_page(label: &str, path: &str, plan: Plan, pages: u32) -> Recorded {
+    let case = Case::new(hostile_site(path, plan).await, "").await;
+    let crawl = case.crawl(&[], bound(pages)).await;
+    let (capture, row) = case.recorded(path).await;
+    report(label, &capture, &crawl);
+    Recorded { case, capture, row }
+}
+
 /// The summary line of one target in `crawl`'s output.
 fn summary_line(output: &Output, id: &str) -> String {
     stdout(output)
@@ -293,10 +310,7 @@ async fn slow_loris_body_times_out_and_the_crawl_goes_on() {
         1000,
         Duration::from_secs(1),
     );
-    let case = Case::new(hostile_site("/slow", plan).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/slow").await;
-    report("slow-loris body", &capture, &crawl);
+    let Recorded { case, capture, row } = one_page("slow-loris body", "/slow", plan, 1).await;
     assert_timed_out(&capture, &row);
     assert!(
         capture.duration_ms < TIMEOUT.as_millis() as u64 + 1000,
@@ -314,10 +328,7 @@ async fn headers_that_never_end_time_out() {
             Duration::from_millis(100),
         )
         .ending(End::Hang);
-    let case = Case::new(hostile_site("/headers", plan).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/headers").await;
-    report("endless headers", &capture, &crawl);
+    let Recorded { case, capture, row } = one_page("endless headers", "/headers", plan, 1).await;
     assert_timed_out(&capture, &row);
     case.assert_went_on();
 }
@@ -328,10 +339,7 @@ async fn header_flood_is_refused_without_waiting_for_the_timeout() {
     let plan = Plan::raw("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
         .repeating(line, FOREVER, Duration::ZERO)
         .ending(End::Hang);
-    let case = Case::new(hostile_site("/flood", plan).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/flood").await;
-    report("header flood", &capture, &crawl);
+    let Recorded { case, capture, row } = one_page("header flood", "/flood", plan, 1).await;
     assert_eq!(capture.outcome, Outcome::Failed, "{capture:?}");
     assert_eq!(capture.size, None, "{capture:?}");
     assert!(
@@ -344,10 +352,8 @@ async fn header_flood_is_refused_without_waiting_for_the_timeout() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn server_silent_after_the_request_times_out() {
-    let case = Case::new(hostile_site("/silent", Plan::silence()).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/silent").await;
-    report("silent after request", &capture, &crawl);
+    let Recorded { case, capture, row } =
+        one_page("silent after request", "/silent", Plan::silence(), 1).await;
     assert_timed_out(&capture, &row);
     case.assert_went_on();
 }
@@ -380,10 +386,7 @@ async fn stalled_tls_handshake_times_out_and_fails_only_that_target() {
 async fn connection_reset_mid_body_is_a_failed_capture_without_a_body() {
     let half = format!("<html><body><p>{}", "a".repeat(50_000));
     let plan = Plan::raw(html_head(100_000) + &half).ending(End::Reset);
-    let case = Case::new(hostile_site("/reset", plan).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/reset").await;
-    report("reset mid-body", &capture, &crawl);
+    let Recorded { case, capture, row } = one_page("reset mid-body", "/reset", plan, 1).await;
     assert_eq!(capture.outcome, Outcome::Failed, "{capture:?}");
     assert_eq!(capture.size, None, "half a body is not kept: {capture:?}");
     assert!(!capture.has_document, "{capture:?}");
@@ -400,10 +403,8 @@ async fn connection_reset_mid_body_is_a_failed_capture_without_a_body() {
 async fn connection_closed_before_content_length_is_a_failed_capture() {
     let half = format!("<html><body><p>{}", "a".repeat(50_000));
     let plan = Plan::raw(html_head(100_000) + &half).ending(End::Close);
-    let case = Case::new(hostile_site("/short", plan).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/short").await;
-    report("closed before Content-Length", &capture, &crawl);
+    let Recorded { case, capture, row } =
+        one_page("closed before Content-Length", "/short", plan, 1).await;
     assert_eq!(capture.outcome, Outcome::Failed, "{capture:?}");
     assert_eq!(capture.size, None, "half a body is not kept: {capture:?}");
     let error = capture.error.as_deref().unwrap_or_default();
@@ -429,10 +430,8 @@ async fn gigabyte_body_with_content_length_is_cut_at_max_body() {
     let prefix = "<html><body>";
     let length = prefix.len() as u64 + times * chunk.len() as u64;
     let plan = Plan::raw(html_head(length) + prefix).repeating(chunk, times, Duration::ZERO);
-    let case = Case::new(hostile_site("/huge", plan).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/huge").await;
-    report("1 GiB body with Content-Length", &capture, &crawl);
+    let Recorded { case, capture, row } =
+        one_page("1 GiB body with Content-Length", "/huge", plan, 1).await;
     assert_cut(&capture, &row);
     case.assert_went_on();
 }
@@ -449,10 +448,8 @@ async fn endless_chunked_body_is_cut_at_max_body() {
         ],
     ))
     .repeating(framed, FOREVER, Duration::ZERO);
-    let case = Case::new(hostile_site("/chunked", plan).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/chunked").await;
-    report("endless chunked body", &capture, &crawl);
+    let Recorded { case, capture, row } =
+        one_page("endless chunked body", "/chunked", plan, 1).await;
     assert_cut(&capture, &row);
     case.assert_went_on();
 }
@@ -464,10 +461,8 @@ async fn endless_close_delimited_body_is_cut_at_max_body() {
         FOREVER,
         Duration::ZERO,
     );
-    let case = Case::new(hostile_site("/endless", plan).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/endless").await;
-    report("endless close-delimited body", &capture, &crawl);
+    let Recorded { case, capture, row } =
+        one_page("endless close-delimited body", "/endless", plan, 1).await;
     assert_cut(&capture, &row);
     case.assert_went_on();
 }
@@ -501,30 +496,24 @@ fn assert_bomb_body(case: &Case, capture: &CaptureRecord) {
 async fn gzip_bomb_is_cut_at_max_body_after_decoding() {
     // 1 GiB of text in about 1 MiB of gzip.
     let bomb = gzip_bomb(BOMB_PREFIX, &[b'a'; 1 << 20], 1024);
-    let compressed = bomb.len();
-    let case = Case::new(hostile_site("/bomb.gz", bomb_plan("gzip", bomb)).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/bomb.gz").await;
-    report(
-        &format!("gzip bomb (1 GiB in {compressed} bytes)"),
-        &capture,
-        &crawl,
-    );
-    assert_cut(&capture, &row);
-    assert_bomb_body(&case, &capture);
-    case.assert_went_on();
+    bomb_is_cut("gzip", "/bomb.gz", bomb).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn brotli_bomb_is_cut_at_max_body_after_decoding() {
     // 1 GiB of text in about a kilobyte of brotli.
     let bomb = brotli_bomb(BOMB_PREFIX, &[b'a'; 1 << 20], 64);
+    bomb_is_cut("br", "/bomb.br", bomb).await;
+}
+
+/// Serves `bomb` with Content-Encoding `encoding` and checks it was cut at max_body.
+async fn bomb_is_cut(encoding: &str, path: &str, bomb: Vec<u8>) {
     let compressed = bomb.len();
-    let case = Case::new(hostile_site("/bomb.br", bomb_plan("br", bomb)).await, "").await;
+    let case = Case::new(hostile_site(path, bomb_plan(encoding, bomb)).await, "").await;
     let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/bomb.br").await;
+    let (capture, row) = case.recorded(path).await;
     report(
-        &format!("brotli bomb (1 GiB in {compressed} bytes)"),
+        &format!("{encoding} bomb (1 GiB in {compressed} bytes)"),
         &capture,
         &crawl,
     );
@@ -543,10 +532,8 @@ async fn gzip_label_on_a_plain_body_is_a_failed_capture() {
         ],
         "<html><body><p>Not gzip at all</p></body></html>",
     );
-    let case = Case::new(hostile_site("/fake.gz", plan).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/fake.gz").await;
-    report("gzip label on a plain body", &capture, &crawl);
+    let Recorded { case, capture, row } =
+        one_page("gzip label on a plain body", "/fake.gz", plan, 1).await;
     assert_eq!(capture.outcome, Outcome::Failed, "{capture:?}");
     assert_eq!(capture.size, None, "{capture:?}");
     let error = capture.error.as_deref().unwrap_or_default();
@@ -908,35 +895,7 @@ async fn html_nested_100k_deep_is_extracted_quickly() {
         "<div>".repeat(100_000),
         "</div>".repeat(100_000)
     );
-    let size = html.len();
-    let case = Case::new(
-        hostile_site("/deep", Plan::html(html)).await,
-        "max_body = \"4MiB\"",
-    )
-    .await;
-    let crawl = case.crawl(&[], Duration::from_secs(30)).await;
-    let (capture, _) = case.recorded("/deep").await;
-    report(
-        &format!("100k nested divs ({size} bytes)"),
-        &capture,
-        &crawl,
-    );
-    assert_eq!(capture.outcome, Outcome::Ok, "{capture:?}");
-    let document = case
-        .ws
-        .open_store()
-        .document(capture.id)
-        .expect("read")
-        .expect("document stored");
-    assert!(
-        document
-            .blocks
-            .iter()
-            .any(|b| b.text == "Deep inside the page"),
-        "the text deep inside is kept: {:?}",
-        document.blocks
-    );
-    case.assert_went_on();
+    deep_page_keeps_its_text("100k nested divs", "/deep", html, "Deep inside the page").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -947,21 +906,33 @@ async fn lists_nested_100k_deep_are_extracted_quickly() {
         "<html><body>{}<p>Deep inside the list</p></body></html>",
         "<ul><li>".repeat(100_000)
     );
+    deep_page_keeps_its_text("100k nested lists", "/lists", html, "Deep inside the list").await;
+}
+
+/// Serves the deeply nested `html` at `path` and checks it was extracted within the bound of a
+/// page (a debug build on a loaded machine takes a few seconds), `text` kept.
+async fn deep_page_keeps_its_text(label: &str, path: &str, html: String, text: &str) {
     let size = html.len();
     let case = Case::new(
-        hostile_site("/lists", Plan::html(html)).await,
+        hostile_site(path, Plan::html(html)).await,
         "max_body = \"4MiB\"",
     )
     .await;
-    // 100k nested divs take about a second here.
     let crawl = case.crawl(&[], Duration::from_secs(10)).await;
-    let (capture, _) = case.recorded("/lists").await;
-    report(
-        &format!("100k nested lists ({size} bytes)"),
-        &capture,
-        &crawl,
-    );
+    let (capture, _) = case.recorded(path).await;
+    report(&format!("{label} ({size} bytes)"), &capture, &crawl);
     assert_eq!(capture.outcome, Outcome::Ok, "{capture:?}");
+    let document = case
+        .ws
+        .open_store()
+        .document(capture.id)
+        .expect("read")
+        .expect("document stored");
+    assert!(
+        document.blocks.iter().any(|b| b.text.contains(text)),
+        "the text deep inside is kept: {:?}",
+        document.blocks
+    );
     case.assert_went_on();
 }
 
@@ -975,10 +946,8 @@ async fn invalid_utf8_under_a_utf8_label_keeps_the_valid_text() {
     body.extend_from_slice(&[0xff, 0xfe, 0xc3, 0x28, 0xe4, 0xb8]);
     body.extend_from_slice("</p><p>我们为国防工业提供可靠的产品。</p></body></html>".as_bytes());
     let plan = Plan::bytes("text/html; charset=utf-8", body);
-    let case = Case::new(hostile_site("/broken", plan).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/broken").await;
-    report("invalid UTF-8 under charset=utf-8", &capture, &crawl);
+    let Recorded { case, capture, row } =
+        one_page("invalid UTF-8 under charset=utf-8", "/broken", plan, 1).await;
     assert_eq!(capture.outcome, Outcome::Ok, "{capture:?}");
     assert_eq!(capture.encoding.as_deref(), Some("UTF-8"), "{capture:?}");
     assert_eq!(status_column(&row), "200", "{row}");
@@ -1058,10 +1027,8 @@ async fn latin1_label_on_cyrillic_bytes_is_obeyed_as_browsers_do() {
 #[tokio::test(flavor = "multi_thread")]
 async fn random_bytes_served_as_html_are_refused_as_binary() {
     let plan = Plan::bytes("text/html; charset=utf-8", noise(64 * 1024, 0x9e37_79b9));
-    let case = Case::new(hostile_site("/noise", plan).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/noise").await;
-    report("random bytes as text/html", &capture, &crawl);
+    let Recorded { case, capture, row } =
+        one_page("random bytes as text/html", "/noise", plan, 1).await;
     assert_eq!(capture.outcome, Outcome::Failed, "{capture:?}");
     assert_eq!(
         capture.error.as_deref(),
@@ -1078,10 +1045,7 @@ async fn png_served_as_html_is_refused_as_binary() {
     let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0\x08\x06\0\0\0".to_vec();
     png.extend(noise(4096, 7));
     let plan = Plan::bytes("text/html", png);
-    let case = Case::new(hostile_site("/logo", plan).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/logo").await;
-    report("PNG as text/html", &capture, &crawl);
+    let Recorded { case, capture, row } = one_page("PNG as text/html", "/logo", plan, 1).await;
     assert_eq!(capture.outcome, Outcome::Failed, "{capture:?}");
     assert_eq!(
         capture.error.as_deref(),
@@ -1096,10 +1060,8 @@ async fn png_served_as_html_is_refused_as_binary() {
 #[tokio::test(flavor = "multi_thread")]
 async fn empty_200_body_is_a_failed_capture() {
     let plan = Plan::reply(200, &[("Content-Type", "text/html")], Vec::new());
-    let case = Case::new(hostile_site("/empty", plan).await, "").await;
-    let crawl = case.crawl(&[], bound(1)).await;
-    let (capture, row) = case.recorded("/empty").await;
-    report("200 with an empty body", &capture, &crawl);
+    let Recorded { case, capture, row } =
+        one_page("200 with an empty body", "/empty", plan, 1).await;
     assert_eq!(capture.outcome, Outcome::Failed, "{capture:?}");
     assert_eq!(capture.error.as_deref(), Some("empty body"), "{capture:?}");
     assert_eq!(status_column(&row), "failed", "{row}");

@@ -5,7 +5,6 @@
 mod support;
 
 use std::io::Write;
-use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -215,15 +214,7 @@ async fn robots_crawl_delay_spaces_page_requests() {
     assert_eq!(hits[0].path, "/robots.txt");
     // Every request after robots.txt was read (sitemap, pages) honours the 1 s delay, although
     // the configured rate would allow 100 a second.
-    for pair in hits[1..].windows(2) {
-        let gap = pair[1].at - pair[0].at;
-        assert!(
-            gap >= Duration::from_millis(900),
-            "requests {} and {} only {gap:?} apart under Crawl-delay: 1",
-            pair[0].path,
-            pair[1].path
-        );
-    }
+    assert_spaced(&hits[1..], Duration::from_millis(900), "Crawl-delay: 1");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -660,17 +651,7 @@ async fn signal_stops_the_crawl_and_keeps_its_captures(signal: &str) {
         .await
         .expect("server");
     let ws = one_target(&server, "rate = \"2/s\"\nburst = 1\nmax_pages = 100");
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_claimwatch"))
-        .arg("crawl")
-        .env("CLAIMWATCH_TARGETS", ws.targets())
-        .env("CLAIMWATCH_STORE", ws.store())
-        .env_remove("CLAIMWATCH_LOG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start claimwatch crawl");
+    let child = ws.spawn_crawl();
     let pid = child.id().expect("child pid");
     // robots.txt, sitemap.xml, / at 2/s: the first leaf is requested ~1.5 s in, once / is stored.
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -211,8 +211,9 @@ impl Workspace {
         std::fs::write(self.targets(), toml).expect("write targets.toml");
     }
 
-    /// Runs the real binary with this workspace's targets and store.
-    pub async fn run(&self, args: &[&str]) -> Output {
+    /// The real binary with `args`, this workspace's targets and store, and no log override;
+    /// killed when dropped.
+    pub fn command(&self, args: &[&str]) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_claimwatch"));
         command
             .args(args)
@@ -220,6 +221,22 @@ impl Workspace {
             .env("CLAIMWATCH_STORE", self.store())
             .env_remove("CLAIMWATCH_LOG")
             .kill_on_drop(true);
+        command
+    }
+
+    /// `claimwatch crawl` started with its output piped, for tests that signal or kill it.
+    pub fn spawn_crawl(&self) -> tokio::process::Child {
+        self.command(&["crawl"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start claimwatch crawl")
+    }
+
+    /// Runs the real binary with this workspace's targets and store.
+    pub async fn run(&self, args: &[&str]) -> Output {
+        let mut command = self.command(args);
         tokio::time::timeout(std::time::Duration::from_secs(60), command.output())
             .await
             .expect("claimwatch finished within 60 s")
@@ -228,6 +245,19 @@ impl Workspace {
 
     pub fn open_store(&self) -> claimwatch::store::Store {
         claimwatch::store::Store::open(&self.store()).expect("open the store")
+    }
+}
+
+/// Asserts that consecutive requests were at least `min` apart; `why` names the rule.
+pub fn assert_spaced(hits: &[Hit], min: std::time::Duration, why: &str) {
+    for pair in hits.windows(2) {
+        let gap = pair[1].at - pair[0].at;
+        assert!(
+            gap >= min,
+            "requests {} and {} only {gap:?} apart under {why}",
+            pair[0].path,
+            pair[1].path
+        );
     }
 }
 
