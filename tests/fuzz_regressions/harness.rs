@@ -181,6 +181,9 @@ pub fn robots(data: &[u8]) {
         .collect();
 
     let robots = Robots::from_response(200, txt);
+    if let [pattern, path, ..] = paths.as_slice() {
+        check_pattern(pattern, path);
+    }
     for path in paths
         .iter()
         .map(String::as_str)
@@ -207,6 +210,62 @@ pub fn robots(data: &[u8]) {
     urls.extend(map.pages.iter().chain(&map.sitemaps).take(8).cloned());
     for raw in &urls {
         check_canonical(raw);
+    }
+}
+
+/// The first two pieces as a Disallow pattern and a path: where both are plain printable ASCII
+/// (so no escaping changes them), the crawler's matcher must agree with [`reference_match`].
+fn check_pattern(pattern: &str, path: &str) {
+    let plain = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'#' && b != b'%')
+    };
+    if pattern.is_empty() || !plain(pattern) || !plain(path) || !path.starts_with('/') {
+        return;
+    }
+    if path == "/robots.txt" || pattern.len() * path.len() > 1 << 20 {
+        return;
+    }
+    let robots = Robots::from_response(
+        200,
+        format!("User-agent: *\nDisallow: {pattern}\n").as_bytes(),
+    );
+    assert_eq!(
+        robots.allowed(path),
+        !reference_match(pattern.as_bytes(), path.as_bytes()),
+        "Disallow: {pattern:?} on {path:?}"
+    );
+}
+
+/// RFC 9309 matching by dynamic programming, the slow obvious way: `*` matches any run, a final
+/// `$` ends the path, and otherwise the pattern need only match a prefix.
+fn reference_match(pattern: &[u8], path: &[u8]) -> bool {
+    let (pattern, anchored) = match pattern.split_last() {
+        Some((b'$', rest)) => (rest, true),
+        _ => (pattern, false),
+    };
+    // reach[j]: the pattern so far can match exactly path[..j].
+    let mut reach = vec![false; path.len() + 1];
+    reach[0] = true;
+    for &p in pattern {
+        let mut next = vec![false; path.len() + 1];
+        if p == b'*' {
+            let mut any = false;
+            for j in 0..=path.len() {
+                any |= reach[j];
+                next[j] = any;
+            }
+        } else {
+            for j in 0..path.len() {
+                next[j + 1] = reach[j] && path[j] == p;
+            }
+        }
+        reach = next;
+    }
+    if anchored {
+        reach[path.len()]
+    } else {
+        reach.iter().any(|&r| r)
     }
 }
 
