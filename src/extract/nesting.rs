@@ -787,6 +787,8 @@ impl Stack {
         // What the tag closes first, found without changing the stack: a dropped tag closes
         // nothing.
         let mut len = self.open.len();
+        // Elements html5ever opens before this one: a row and section for a bare cell.
+        let mut implied_parents: &[&str] = &[];
         match name {
             "li" | "dd" | "dt" => {
                 let closes: &[&str] = if name == "li" { &["li"] } else { &["dd", "dt"] };
@@ -840,6 +842,20 @@ impl Stack {
                         .unwrap_or(at),
                     _ => table + 1,
                 };
+                // html5ever opens a tbody (and a tr) around a row (or cell) put straight in a
+                // table. Left out, a later `<tr>` would seem to close the row of an outer table
+                // and the depth would be undercounted without bound.
+                let parent = len.checked_sub(1).and_then(|i| self.open.get(i));
+                implied_parents = match name {
+                    "td" | "th" if parent.is_some_and(|e| e.html("table")) => &["tbody", "tr"],
+                    "td" | "th"
+                        if parent.is_some_and(|e| e.html_in(&["tbody", "thead", "tfoot"])) =>
+                    {
+                        &["tr"]
+                    }
+                    "tr" if parent.is_some_and(|e| e.html("table")) => &["tbody"],
+                    _ => &[],
+                };
             }
             "form" if self.has("form") && !self.has("template") => return true,
             _ => {}
@@ -856,13 +872,21 @@ impl Stack {
         // Links are never dropped: html5ever closes an open `<a>` before opening another, so
         // they cannot deepen the tree, and they are what the frontier needs.
         let keep = name == "a";
-        if len + self.closed_formatting + 1 > max_depth && !keep {
+        if len + implied_parents.len() + self.closed_formatting + 1 > max_depth && !keep {
             return false;
         }
         if FORMATTING.contains(&name) && !keep && self.active_formatting() >= MAX_FORMATTING {
             return false;
         }
         self.pop_to(len);
+        for &implied in implied_parents {
+            *self.names.entry(implied.to_owned()).or_default() += 1;
+            self.open.push(Open {
+                name: implied.to_owned(),
+                foreign: false,
+                formatting: None,
+            });
+        }
         // html5ever's implied end tags before options and ruby text.
         let implied: &[&str] = &[
             "dd", "dt", "li", "option", "optgroup", "p", "rb", "rp", "rt", "rtc",
@@ -1370,6 +1394,16 @@ mod tests {
             ("end tag behind div", repeat("<b><div></b>")),
             // Elements whose end tag may be omitted still nest where no sibling closes them.
             ("list items", repeat("<li><dd>")),
+            // A cell put straight in a table opens a row and a section first; uncounted, the
+            // next `<tr>` seemed to close a row of the outer table (found by the fuzzer).
+            (
+                "bare cell in nested table",
+                repeat("<table><td><foo><tr><th>M"),
+            ),
+            (
+                "bare row in nested table",
+                repeat("<table><tr><foo><tr><td>M"),
+            ),
             ("optgroup", repeat("<optgroup>")),
             ("ruby text", repeat("<rt>")),
             // Elements the guard took to be open that html5ever had closed or ignored.
