@@ -338,7 +338,7 @@ fn limit_nesting_to(html: &str, max_depth: usize) -> Cow<'_, str> {
         }
         // Raw text only where html5ever reads HTML for sure: in SVG, `<style>` has markup, and
         // in a frameset `<script>` is ignored.
-        if !open.open.iter().any(|e| e.foreign)
+        if open.foreign_open == 0
             && (!open.has("frameset") || tag.name == "noframes")
             && RAW_TEXT.contains(&tag.name.as_str())
         {
@@ -435,6 +435,8 @@ struct Stack {
     formatting: Vec<Formatting>,
     /// Formatting entries whose element is no longer open.
     closed_formatting: usize,
+    /// How many SVG and MathML elements are open.
+    foreign_open: usize,
     next_id: u64,
 }
 
@@ -508,11 +510,22 @@ impl Stack {
         }
     }
 
-    /// Bookkeeping for an element that left the stack.
+    /// Pushes `e`, keeping the counts that stand in for searching the stack.
+    fn opened(&mut self, e: Open) {
+        if e.foreign {
+            self.foreign_open += 1;
+        } else {
+            *self.names.entry(e.name.clone()).or_default() += 1;
+        }
+        self.open.push(e);
+    }
+
+    /// Bookkeeping for an element that left the stack: its counts, its formatting entry, and
+    /// the entries a marker closes.
     fn closed(&mut self, e: Open) {
-        if !e.foreign
-            && let Some(n) = self.names.get_mut(&e.name)
-        {
+        if e.foreign {
+            self.foreign_open -= 1;
+        } else if let Some(n) = self.names.get_mut(&e.name) {
             *n -= 1;
         }
         if let Some(id) = e.formatting
@@ -733,8 +746,7 @@ impl Stack {
             *open = true;
             let name = name.clone();
             self.closed_formatting -= 1;
-            *self.names.entry(name.clone()).or_default() += 1;
-            self.open.push(Open {
+            self.opened(Open {
                 name,
                 foreign: false,
                 formatting: Some(clone),
@@ -880,8 +892,7 @@ impl Stack {
         }
         self.pop_to(len);
         for &implied in implied_parents {
-            *self.names.entry(implied.to_owned()).or_default() += 1;
-            self.open.push(Open {
+            self.opened(Open {
                 name: implied.to_owned(),
                 foreign: false,
                 formatting: None,
@@ -995,10 +1006,7 @@ impl Stack {
         if !foreign && MARKERS.contains(&name) {
             self.formatting.push(Formatting::Marker);
         }
-        if !foreign {
-            *self.names.entry(tag.name.clone()).or_default() += 1;
-        }
-        self.open.push(Open {
+        self.opened(Open {
             name: tag.name.clone(),
             foreign,
             formatting,

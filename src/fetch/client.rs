@@ -49,6 +49,13 @@ pub struct FetchSettings {
     pub overrides: Arc<HashMap<String, Vec<IpAddr>>>,
 }
 
+impl FetchSettings {
+    /// How long connecting may take: the whole fetch's timeout, at most [`MAX_CONNECT_TIMEOUT`].
+    fn connect_timeout(&self) -> Duration {
+        self.timeout.min(MAX_CONNECT_TIMEOUT)
+    }
+}
+
 /// A response, after redirects, with its body (possibly cut).
 #[derive(Debug, Clone)]
 pub struct Response {
@@ -114,7 +121,7 @@ impl Fetcher {
             .user_agent(settings.user_agent.clone())
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
-            .connect_timeout(settings.timeout.min(MAX_CONNECT_TIMEOUT))
+            .connect_timeout(settings.connect_timeout())
             .read_timeout(settings.timeout)
             .timeout(settings.timeout)
             .pool_max_idle_per_host(4)
@@ -252,16 +259,12 @@ impl Fetcher {
         // connecting, and may fire first: one wording for every timeout.
         if err.is_timeout() {
             return FetchError::Timeout(if err.is_connect() {
-                self.client_connect_timeout()
+                self.settings.connect_timeout()
             } else {
                 self.settings.timeout
             });
         }
         describe_transport(err)
-    }
-
-    fn client_connect_timeout(&self) -> Duration {
-        self.settings.timeout.min(MAX_CONNECT_TIMEOUT)
     }
 }
 
