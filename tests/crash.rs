@@ -34,27 +34,6 @@ const ROUNDS: usize = 26;
 /// Kill delays are drawn from this range, in milliseconds after the child starts.
 const KILL_AFTER_MS: (u64, u64) = (50, 1500);
 
-/// splitmix64: small, seedable, and good enough to scatter kill moments and page contents.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        mix(self.0)
-    }
-
-    /// Uniform-ish in `lo..=hi`.
-    fn between(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
-}
-
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 fn mix2(a: u64, b: u64) -> u64 {
     mix(mix(a) ^ b.wrapping_mul(0x2545_f491_4f6c_dd1d))
 }
@@ -357,30 +336,11 @@ fn check_store(
     checked
 }
 
-/// targets.toml crawling at most `max_pages` pages of the site at 200/s.
-fn targets_toml(server: &Server, max_pages: usize) -> String {
-    fast_crawl("")
-        + &target(
-            "site",
-            &server.url("/"),
-            &format!("rate = \"200/s\"\nburst = 20\nmax_pages = {max_pages}\nmax_depth = 2"),
-        )
-}
-
 /// Long rounds crawl the whole site: over 2 s at 200/s, so every kill lands mid-crawl. Short
 /// rounds stop after 50 pages, so some kills land in the end of the run (detection, saving the
 /// run, the final flush) and some runs finish first.
 const WHOLE_SITE: usize = 1000;
 const SHORT_ROUND: usize = 50;
-
-/// Page requests the server has seen (robots.txt and sitemap.xml aside).
-fn page_requests(server: &Server) -> usize {
-    server
-        .paths()
-        .iter()
-        .filter(|p| *p != "/robots.txt" && *p != "/sitemap.xml")
-        .count()
-}
 
 /// With `CLAIMWATCH_CRASH_KEEP=DIR`, each killed store is copied to `DIR/round-N` before it is
 /// opened, so a failing round can be replayed against the exact bytes the kill left.
@@ -416,7 +376,7 @@ async fn sigkill_at_random_moments_never_loses_or_half_writes_a_capture() {
     let server = Server::start("127.0.0.1", 0, site(salt, generation.clone()))
         .await
         .expect("start the test server");
-    let ws = Workspace::new(&targets_toml(&server, WHOLE_SITE));
+    let ws = Workspace::new(&site_at_200_per_second(&server, WHOLE_SITE));
 
     let mut committed: BTreeMap<u64, CaptureRecord> = BTreeMap::new();
     let mut killed_mid_run = 0;
@@ -427,7 +387,7 @@ async fn sigkill_at_random_moments_never_loses_or_half_writes_a_capture() {
         // Every round serves a different mix of changed pages.
         generation.store(round, Ordering::SeqCst);
         let short = round % 5 == 0;
-        ws.write_targets(&targets_toml(
+        ws.write_targets(&site_at_200_per_second(
             &server,
             if short { SHORT_ROUND } else { WHOLE_SITE },
         ));
@@ -436,7 +396,7 @@ async fn sigkill_at_random_moments_never_loses_or_half_writes_a_capture() {
             "seed {seed}, round {round} ({}), SIGKILL after {delay:?}",
             if short { "50 pages" } else { "whole site" }
         );
-        let requested_before = page_requests(&server);
+        let requested_before = server.pages_requested().len();
         let child = ws.spawn_crawl();
         let pid = libc::pid_t::try_from(child.id().expect("child pid")).expect("pids fit pid_t");
         tokio::time::sleep(delay).await;
@@ -471,7 +431,7 @@ async fn sigkill_at_random_moments_never_loses_or_half_writes_a_capture() {
                 "finished first"
             }
         };
-        let requested = page_requests(&server) - requested_before;
+        let requested = server.pages_requested().len() - requested_before;
         requested_total += requested;
         keep_copy(&ws.store(), round);
         let before = committed.len();
@@ -507,7 +467,7 @@ async fn sigkill_at_random_moments_never_loses_or_half_writes_a_capture() {
 
     // The store is still good for a whole run, and `verify` agrees.
     generation.store(ROUNDS + 1, Ordering::SeqCst);
-    ws.write_targets(&targets_toml(&server, WHOLE_SITE));
+    ws.write_targets(&site_at_200_per_second(&server, WHOLE_SITE));
     let final_started = Instant::now();
     let output = ws.run(&["crawl"]).await;
     assert_eq!(
@@ -570,7 +530,7 @@ async fn a_snapshot_left_half_written_by_a_kill_does_not_stop_the_store_opening(
     let server = Server::start("127.0.0.1", 0, site(7, Arc::new(AtomicUsize::new(0))))
         .await
         .expect("start the test server");
-    let ws = Workspace::new(&targets_toml(&server, 20));
+    let ws = Workspace::new(&site_at_200_per_second(&server, 20));
     crawl_ok(&ws).await;
     let mut committed = BTreeMap::new();
     // This open replays the crawl's log and writes the store's first snapshot.

@@ -97,19 +97,6 @@ impl Drop for Tmpfs {
     }
 }
 
-/// splitmix64, for incompressible page contents.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
-
 /// Leaf pages of the site.
 const PAGES: usize = 200;
 /// Bytes of random text in each leaf page.
@@ -151,21 +138,11 @@ fn noisy_site() -> Handler {
 /// Pages of the run after space is freed: enough to show the store takes captures again.
 const NEXT_RUN_PAGES: usize = 40;
 
-/// targets.toml crawling at most `max_pages` pages of the site at 200/s.
-fn targets_toml(server: &Server, max_pages: usize) -> String {
-    fast_crawl("")
-        + &target(
-            "site",
-            &server.url("/"),
-            &format!("rate = \"200/s\"\nburst = 20\nmax_pages = {max_pages}\nmax_depth = 2"),
-        )
-}
-
 /// A workspace whose store directory is a fresh tmpfs of `size`, crawling the whole site of
 /// `server`. Drop the tmpfs first: the workspace's directory cannot be removed while the tmpfs
 /// is mounted in it.
 fn workspace_on_tmpfs(server: &Server, size: &str) -> (Tmpfs, Workspace) {
-    let ws = Workspace::new(&targets_toml(server, 1000));
+    let ws = Workspace::new(&site_at_200_per_second(server, 1000));
     std::fs::create_dir(ws.store()).expect("create the mount point");
     let tmpfs = Tmpfs::mount(&ws.store(), size);
     (tmpfs, ws)
@@ -180,15 +157,6 @@ async fn crawl_within(ws: &Workspace, limit: Duration) -> (Output, Duration) {
         .unwrap_or_else(|_| panic!("claimwatch crawl hangs: still running after {limit:?}"))
         .expect("claimwatch ran");
     (output, started.elapsed())
-}
-
-/// Page requests the server has seen (robots.txt and sitemap.xml aside).
-fn page_requests(server: &Server) -> usize {
-    server
-        .paths()
-        .iter()
-        .filter(|p| *p != "/robots.txt" && *p != "/sitemap.xml")
-        .count()
 }
 
 /// Every capture of the target: its body is stored and hashes to its digest.
@@ -282,7 +250,7 @@ async fn a_full_disk_fails_the_crawl_clearly_and_the_store_survives() {
     let started = Instant::now();
     let run = crawl_into_a_full_disk().await;
     let (out, err) = (stdout(&run.output), plain_stderr(&run.output));
-    let requested = page_requests(&run.server);
+    let requested = run.server.pages_requested().len();
     let context = format!(
         "after {:?}, {requested} page requests; stdout:\n{out}\nstderr (last lines):\n{}",
         run.took,
@@ -324,7 +292,7 @@ async fn a_full_disk_fails_the_crawl_clearly_and_the_store_survives() {
     // And it takes new captures again: a short run (the pages known from before come first)
     // completes.
     run.ws
-        .write_targets(&targets_toml(&run.server, NEXT_RUN_PAGES));
+        .write_targets(&site_at_200_per_second(&run.server, NEXT_RUN_PAGES));
     let (next, _) = crawl_within(&run.ws, Duration::from_secs(30)).await;
     assert_eq!(
         next.status.code(),
@@ -356,7 +324,7 @@ async fn a_full_disk_stops_the_crawl_soon() {
         let store = run.ws.open_store();
         store.stats().expect("stats").captures as usize
     };
-    let requested = page_requests(&run.server);
+    let requested = run.server.pages_requested().len();
     // Captures go to the store one at a time, so the first failed write comes right after the
     // last kept capture; a handful more requests may be in flight, no more.
     assert!(

@@ -144,12 +144,7 @@ impl Case {
             stdout(&output),
             stderr(&output)
         );
-        let mut pages: Vec<String> = self
-            .healthy
-            .paths()
-            .into_iter()
-            .filter(|p| p != "/robots.txt" && p != "/sitemap.xml")
-            .collect();
+        let mut pages = self.healthy.pages_requested();
         pages.sort();
         assert_eq!(pages, ["/", "/a.html", "/b.html"], "the healthy site");
         let healthy = summary_line(&output, "healthy");
@@ -188,15 +183,6 @@ impl Case {
         (capture, row)
     }
 
-    /// Pages the hostile server was asked for (robots.txt and the sitemap left out).
-    fn hostile_pages(&self) -> Vec<String> {
-        self.hostile
-            .paths()
-            .into_iter()
-            .filter(|p| p != "/robots.txt" && p != "/sitemap.xml")
-            .collect()
-    }
-
     /// The crawl went on past the hostile page.
     fn assert_went_on(&self) {
         assert_eq!(
@@ -223,15 +209,6 @@ async fn one_page(label: &str, path: &str, plan: Plan, pages: u32) -> Recorded {
     let (capture, row) = case.recorded(path).await;
     report(label, &capture, &crawl);
     Recorded { case, capture, row }
-}
-
-/// The summary line of one target in `crawl`'s output.
-fn summary_line(output: &Output, id: &str) -> String {
-    stdout(output)
-        .lines()
-        .find(|l| l.split_whitespace().next() == Some(id))
-        .unwrap_or_else(|| panic!("no summary line for {id}: {}", stdout(output)))
-        .to_string()
 }
 
 /// The STATUS column of a history row ("200", "200 cut", "failed", "refused", ...).
@@ -800,7 +777,7 @@ async fn endless_calendar_stops_at_max_pages() {
     )
     .await;
     let crawl = case.crawl(&[], Duration::from_secs(30)).await;
-    let pages = case.hostile_pages();
+    let pages = case.hostile.pages_requested();
     let line = summary_line(&crawl.output, "hostile");
     eprintln!(
         "[hostile] calendar trap: {} pages requested, crawl {:.1} s; summary: {line}",
@@ -827,7 +804,7 @@ async fn ever_deeper_paths_stop_at_max_depth() {
     });
     let case = Case::new(Hostile::start("127.0.0.1", route).await, "").await;
     let crawl = case.crawl(&[], Duration::from_secs(30)).await;
-    let pages = case.hostile_pages();
+    let pages = case.hostile.pages_requested();
     eprintln!(
         "[hostile] ever-deeper paths: {} pages requested, deepest {:?}, crawl {:.1} s",
         pages.len(),
@@ -884,7 +861,7 @@ async fn page_with_100k_links_is_extracted_quickly_and_bounded() {
         document.links.len()
     );
     assert!(!document.links.is_empty());
-    let pages = case.hostile_pages();
+    let pages = case.hostile.pages_requested();
     assert_eq!(pages.len(), MAX_PAGES, "max_pages bounds the crawl");
 }
 
@@ -1024,11 +1001,8 @@ async fn latin1_label_on_cyrillic_bytes_is_obeyed_as_browsers_do() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn random_bytes_served_as_html_are_refused_as_binary() {
-    let plan = Plan::bytes("text/html; charset=utf-8", noise(64 * 1024, 0x9e37_79b9));
-    let Recorded { case, capture, row } =
-        one_page("random bytes as text/html", "/noise", plan, 1).await;
+/// Binary content under a text label: failed with that reason, and no document extracted.
+fn assert_refused_as_binary(capture: &CaptureRecord, row: &str) {
     assert_eq!(capture.outcome, Outcome::Failed, "{capture:?}");
     assert_eq!(
         capture.error.as_deref(),
@@ -1036,7 +1010,15 @@ async fn random_bytes_served_as_html_are_refused_as_binary() {
         "{capture:?}"
     );
     assert!(!capture.has_document, "{capture:?}");
-    assert_eq!(status_column(&row), "failed", "{row}");
+    assert_eq!(status_column(row), "failed", "{row}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn random_bytes_served_as_html_are_refused_as_binary() {
+    let plan = Plan::bytes("text/html; charset=utf-8", noise(64 * 1024, 0x9e37_79b9));
+    let Recorded { case, capture, row } =
+        one_page("random bytes as text/html", "/noise", plan, 1).await;
+    assert_refused_as_binary(&capture, &row);
     case.assert_went_on();
 }
 
@@ -1046,14 +1028,7 @@ async fn png_served_as_html_is_refused_as_binary() {
     png.extend(noise(4096, 7));
     let plan = Plan::bytes("text/html", png);
     let Recorded { case, capture, row } = one_page("PNG as text/html", "/logo", plan, 1).await;
-    assert_eq!(capture.outcome, Outcome::Failed, "{capture:?}");
-    assert_eq!(
-        capture.error.as_deref(),
-        Some("binary content served as text"),
-        "{capture:?}"
-    );
-    assert!(!capture.has_document, "{capture:?}");
-    assert_eq!(status_column(&row), "failed", "{row}");
+    assert_refused_as_binary(&capture, &row);
     case.assert_went_on();
 }
 

@@ -76,15 +76,6 @@ fn status_word(row: &str) -> &str {
     row.split_whitespace().nth(2).unwrap_or_default()
 }
 
-/// The summary line of one target in `crawl`'s output.
-fn summary_line(output: &std::process::Output, id: &str) -> String {
-    stdout(output)
-        .lines()
-        .find(|l| l.split_whitespace().next() == Some(id))
-        .unwrap_or_else(|| panic!("no summary line for {id}: {}", stdout(output)))
-        .to_string()
-}
-
 /// A home page linking `count` leaf pages `/p0.html`, `/p1.html`, ...
 fn linked_site(count: usize) -> Handler {
     let leaves: Vec<String> = (0..count).map(|i| format!("/p{i}.html")).collect();

@@ -8,8 +8,8 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -17,7 +17,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 
-use super::Hit;
+use super::{Hit, HitLog, Served};
 
 /// How a connection ends once its plan is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,9 +148,19 @@ pub fn fixed(list: Vec<(&str, Plan)>) -> Route {
 /// A misbehaving server on loopback; it stops when dropped.
 pub struct Hostile {
     pub addr: SocketAddr,
-    hits: Arc<Mutex<Vec<Hit>>>,
+    hits: HitLog,
     connections: Arc<AtomicUsize>,
     stop: CancellationToken,
+}
+
+impl Served for Hostile {
+    fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    fn log(&self) -> &HitLog {
+        &self.hits
+    }
 }
 
 impl Drop for Hostile {
@@ -181,7 +191,7 @@ impl Hostile {
             .await
             .expect("bind the hostile server");
         let addr = listener.local_addr().expect("hostile server address");
-        let hits = Arc::new(Mutex::new(Vec::new()));
+        let hits = HitLog::default();
         let connections = Arc::new(AtomicUsize::new(0));
         let stop = CancellationToken::new();
         let (seen, count, stopped) = (hits.clone(), connections.clone(), stop.clone());
@@ -210,24 +220,8 @@ impl Hostile {
         }
     }
 
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
-    }
-
     pub fn https_url(&self, path: &str) -> String {
         format!("https://{}{}", self.addr, path)
-    }
-
-    pub fn hits(&self) -> Vec<Hit> {
-        self.hits.lock().expect("hits lock").clone()
-    }
-
-    pub fn paths(&self) -> Vec<String> {
-        self.hits().into_iter().map(|h| h.path).collect()
-    }
-
-    pub fn count(&self, path: &str) -> usize {
-        self.hits().iter().filter(|h| h.path == path).count()
     }
 
     /// Connections accepted, whether or not a request came on them.
@@ -236,7 +230,7 @@ impl Hostile {
     }
 }
 
-async fn connection(mut stream: TcpStream, route: Option<Route>, hits: Arc<Mutex<Vec<Hit>>>) {
+async fn connection(mut stream: TcpStream, route: Option<Route>, hits: HitLog) {
     let Some(route) = route else {
         // The tarpit: hold the socket until the client gives up (or the server stops).
         let _ = std::future::pending::<()>().await;
@@ -247,7 +241,7 @@ async fn connection(mut stream: TcpStream, route: Option<Route>, hits: Arc<Mutex
     };
     let hit = parse_hit(&request);
     let plan = route(&hit.path);
-    hits.lock().expect("hits lock").push(hit);
+    hits.push(hit);
     if write_plan(&mut stream, &plan).await.is_err() {
         // The client left early, as it should from an endless body.
         return;

@@ -27,6 +27,46 @@ pub struct Hit {
     pub user_agent: String,
 }
 
+/// The requests a test server saw, shared with the tasks that answer them.
+#[derive(Clone, Default)]
+pub struct HitLog(Arc<Mutex<Vec<Hit>>>);
+
+impl HitLog {
+    pub fn push(&self, hit: Hit) {
+        self.0.lock().expect("hits lock").push(hit);
+    }
+}
+
+/// What every test server offers: its address and the requests it saw.
+pub trait Served {
+    fn local_addr(&self) -> SocketAddr;
+    fn log(&self) -> &HitLog;
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.local_addr(), path)
+    }
+
+    fn hits(&self) -> Vec<Hit> {
+        self.log().0.lock().expect("hits lock").clone()
+    }
+
+    fn paths(&self) -> Vec<String> {
+        self.hits().into_iter().map(|h| h.path).collect()
+    }
+
+    fn count(&self, path: &str) -> usize {
+        self.hits().iter().filter(|h| h.path == path).count()
+    }
+
+    /// Requests for pages: robots.txt and /sitemap.xml left out.
+    fn pages_requested(&self) -> Vec<String> {
+        self.paths()
+            .into_iter()
+            .filter(|p| p != "/robots.txt" && p != "/sitemap.xml")
+            .collect()
+    }
+}
+
 /// What a test server answers.
 #[derive(Debug, Clone)]
 pub struct Reply {
@@ -74,14 +114,24 @@ pub type Handler = Arc<dyn Fn(&str) -> Reply + Send + Sync>;
 
 struct ServerState {
     handler: Handler,
-    hits: Arc<Mutex<Vec<Hit>>>,
+    hits: HitLog,
 }
 
 /// A loopback HTTP server for one test.
 pub struct Server {
     pub addr: SocketAddr,
-    hits: Arc<Mutex<Vec<Hit>>>,
+    hits: HitLog,
     stop: CancellationToken,
+}
+
+impl Served for Server {
+    fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    fn log(&self) -> &HitLog {
+        &self.hits
+    }
 }
 
 impl Drop for Server {
@@ -104,7 +154,7 @@ async fn answer(State(state): State<Arc<ServerState>>, request: Request) -> Resp
             .unwrap_or_default()
             .to_string()
     };
-    state.hits.lock().expect("hits lock").push(Hit {
+    state.hits.push(Hit {
         at: Instant::now(),
         host: header("host"),
         path: path.clone(),
@@ -129,7 +179,7 @@ impl Server {
         let ip: IpAddr = ip.parse().expect("test IPs are valid");
         let listener = TcpListener::bind((ip, port)).await?;
         let addr = listener.local_addr()?;
-        let hits = Arc::new(Mutex::new(Vec::new()));
+        let hits = HitLog::default();
         let stop = CancellationToken::new();
         let state = Arc::new(ServerState {
             handler,
@@ -164,22 +214,6 @@ impl Server {
             }
         }
         panic!("could not bind {ips:?} on one port");
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
-    }
-
-    pub fn hits(&self) -> Vec<Hit> {
-        self.hits.lock().expect("hits lock").clone()
-    }
-
-    pub fn paths(&self) -> Vec<String> {
-        self.hits().into_iter().map(|h| h.path).collect()
-    }
-
-    pub fn count(&self, path: &str) -> usize {
-        self.hits().iter().filter(|h| h.path == path).count()
     }
 }
 
@@ -259,6 +293,47 @@ pub fn assert_spaced(hits: &[Hit], min: std::time::Duration, why: &str) {
             pair[1].path
         );
     }
+}
+
+/// The summary line of one target in `crawl`'s output.
+pub fn summary_line(output: &Output, id: &str) -> String {
+    stdout(output)
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(id))
+        .unwrap_or_else(|| panic!("no summary line for {id}: {}", stdout(output)))
+        .to_string()
+}
+
+/// targets.toml crawling at most `max_pages` pages of `server`'s site at 200/s, 2 links deep.
+pub fn site_at_200_per_second(server: &Server, max_pages: usize) -> String {
+    fast_crawl("")
+        + &target(
+            "site",
+            &server.url("/"),
+            &format!("rate = \"200/s\"\nburst = 20\nmax_pages = {max_pages}\nmax_depth = 2"),
+        )
+}
+
+/// splitmix64: small and seedable, for kill moments and incompressible page contents.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        mix(self.0)
+    }
+
+    /// Uniform-ish in `lo..=hi`.
+    pub fn between(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+}
+
+/// splitmix64's finaliser: scatters the bits of `z`.
+pub fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 pub fn stdout(output: &Output) -> String {
