@@ -28,7 +28,7 @@ pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<
     let several = pairs.len() > 1;
     let mut out = std::io::stdout().lock();
     for (old, new) in pairs {
-        let (Some(old_doc), Some(new_doc)) = (store.document(old.id)?, store.document(new.id)?)
+        let (Some(old_doc), Some(new_doc)) = (store.document_of(&old)?, store.document_of(&new)?)
         else {
             bail!(
                 "captures {} and {} have no extracted text to compare",

@@ -163,7 +163,7 @@ fn print_diff(store: &Store, config: &Config, url: &str) -> Result<()> {
     let [.., old, new] = good.as_slice() else {
         return Ok(());
     };
-    let (Some(old_doc), Some(new_doc)) = (store.document(old.id)?, store.document(new.id)?) else {
+    let (Some(old_doc), Some(new_doc)) = (store.document_of(old)?, store.document_of(new)?) else {
         return Ok(());
     };
     let matcher =

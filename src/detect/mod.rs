@@ -57,19 +57,18 @@ impl<'a> ClaimCache<'a> {
         if let Some(claims) = self.claims.get(&capture_id) {
             return Ok(claims.clone());
         }
-        let document_key = self
-            .store
-            .capture(capture_id)?
-            .and_then(|c| c.document_sha256);
+        let record = self.store.capture(capture_id)?;
+        let document_key = record.as_ref().and_then(|c| c.document_sha256.clone());
         if let Some(claims) = document_key.as_ref().and_then(|k| self.by_document.get(k)) {
             let claims = claims.clone();
             self.claims.insert(capture_id, claims.clone());
             return Ok(claims);
         }
-        let claims = match self.store.document(capture_id)? {
-            Some(document) => Arc::new(self.matcher.claims(&document)),
-            None => Arc::new(Vec::new()),
+        let document = match &record {
+            Some(record) => self.store.document_of(record)?,
+            None => None,
         };
+        let claims = Arc::new(document.map_or_else(Vec::new, |d| self.matcher.claims(&d)));
         if let Some(key) = document_key {
             self.by_document.insert(key, claims.clone());
         }

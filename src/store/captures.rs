@@ -128,9 +128,15 @@ impl Store {
 
     /// The document extracted from this capture, if it had one.
     pub fn document(&self, capture_id: u64) -> Result<Option<Document>, StoreError> {
-        let Some(record) = self.capture(capture_id)? else {
-            return Ok(None);
-        };
+        match self.capture(capture_id)? {
+            Some(record) => self.document_of(&record),
+            None => Ok(None),
+        }
+    }
+
+    /// [`Store::document`] for a capture record already read.
+    pub fn document_of(&self, record: &CaptureRecord) -> Result<Option<Document>, StoreError> {
+        let capture_id = record.id;
         let key = match &record.document_sha256 {
             Some(digest) => match bodies::parse_hex(digest) {
                 Some(raw) => raw.to_vec(),
