@@ -61,27 +61,26 @@ impl Frontier {
                 _ => return false,
             }
         }
-        self.push_any_depth_unpinned(url, depth)
+        self.insert(url, depth, false)
     }
 
     /// Queues a URL whatever its depth and however full the queue: seeds and pages captured in
     /// earlier runs, which are fetched again even when nothing links to them any more.
     pub fn push_any_depth(&mut self, url: Url, depth: u32) -> bool {
-        if !self.seen.insert(url.as_str().to_string()) {
-            return false;
-        }
-        self.pinned
-            .insert((depth, self.next_seq, url.as_str().to_string()));
-        self.next_seq += 1;
-        true
+        self.insert(url, depth, true)
     }
 
-    fn push_any_depth_unpinned(&mut self, url: Url, depth: u32) -> bool {
+    /// Queues `url` once: among the pinned URLs, or among those a shallower link may displace.
+    fn insert(&mut self, url: Url, depth: u32, pinned: bool) -> bool {
         if !self.seen.insert(url.as_str().to_string()) {
             return false;
         }
-        self.queue
-            .insert((depth, self.next_seq, url.as_str().to_string()));
+        let queue = if pinned {
+            &mut self.pinned
+        } else {
+            &mut self.queue
+        };
+        queue.insert((depth, self.next_seq, url.into()));
         self.next_seq += 1;
         true
     }

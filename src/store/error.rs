@@ -67,4 +67,12 @@ impl StoreError {
     pub fn corrupt(what: impl Into<String>) -> StoreError {
         StoreError::Corrupt { what: what.into() }
     }
+
+    /// Turns an I/O error on `path` into a [`StoreError::Io`], for `map_err`.
+    pub fn io(path: &std::path::Path) -> impl Fn(std::io::Error) -> StoreError + Copy + '_ {
+        move |error| StoreError::Io {
+            path: path.to_path_buf(),
+            error,
+        }
+    }
 }

@@ -74,10 +74,7 @@ pub(super) fn describe_contents(bytes: &[u8]) -> String {
 /// process as the holder. The lock lasts as long as the returned file stays open.
 pub(super) fn acquire(store_dir: &Path) -> Result<File, StoreError> {
     let path = store_dir.join(LOCK_FILE);
-    let io = |error| StoreError::Io {
-        path: path.clone(),
-        error,
-    };
+    let io = StoreError::io(&path);
     // No truncate on open: until the lock is ours, the contents belong to the holder and are
     // what the refusal quotes.
     let mut file = OpenOptions::new()

@@ -72,10 +72,7 @@ impl Store {
     /// Opens the store at `path`, creating it if missing. Fails with [`StoreError::Held`] when
     /// another process has it open.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(path).map_err(|error| StoreError::Io {
-            path: path.to_path_buf(),
-            error,
-        })?;
+        std::fs::create_dir_all(path).map_err(StoreError::io(path))?;
         let lock = lock::acquire(path)?;
         remove_unfinished_snapshots(path)?;
         let db = sled::Config::new()
@@ -245,12 +242,8 @@ impl Drop for Store {
 /// deletes only after the rename. Called with the store's lock held, so no other claimwatch is
 /// writing one.
 fn remove_unfinished_snapshots(path: &Path) -> Result<(), StoreError> {
-    let io = |path: &Path, error| StoreError::Io {
-        path: path.to_path_buf(),
-        error,
-    };
-    for entry in std::fs::read_dir(path).map_err(|e| io(path, e))? {
-        let entry = entry.map_err(|e| io(path, e))?;
+    for entry in std::fs::read_dir(path).map_err(StoreError::io(path))? {
+        let entry = entry.map_err(StoreError::io(path))?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if name.starts_with("snap.") && name.ends_with(".generating") {
@@ -259,7 +252,7 @@ fn remove_unfinished_snapshots(path: &Path) -> Result<(), StoreError> {
                 "removing {}, a store snapshot a killed claimwatch left unfinished",
                 file.display()
             );
-            std::fs::remove_file(&file).map_err(|e| io(&file, e))?;
+            std::fs::remove_file(&file).map_err(StoreError::io(&file))?;
         }
     }
     Ok(())
