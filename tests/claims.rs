@@ -8,8 +8,8 @@ use std::sync::atomic::Ordering;
 use serde_json::Value;
 use support::*;
 
-/// One script's sentences: a claim, a rewording that keeps its term, one that drops it, and
-/// neutral text.
+/// One script's sentences: a claim, a rewording that keeps its term (most of the wording
+/// shared), one that drops it, and neutral text.
 struct Script {
     name: &'static str,
     rule: &'static str,
@@ -27,7 +27,7 @@ const SCRIPTS: [Script; 4] = [
         name: "en",
         rule: "military-en",
         claim: "Winninc is a top distributor for industrial, military, aerospace, and consumer electronics manufacturers.",
-        reworded: "Winninc serves military and aerospace manufacturers worldwide.",
+        reworded: "Winninc is a leading distributor for industrial, military and aerospace manufacturers.",
         dropped: "Winninc is a top distributor for industrial and consumer electronics manufacturers.",
         neutral: "Founded in 2009 in Hong Kong.",
         restyled: "WINNINC is a TOP distributor for industrial,  military,  aerospace, and consumer electronics manufacturers.",
@@ -37,7 +37,7 @@ const SCRIPTS: [Script; 4] = [
         name: "zh-Hans",
         rule: "military-zh-hans",
         claim: "我们是GJB军工级元器件的专业供应商。",
-        reworded: "公司专注于军工级元器件的长期供应。",
+        reworded: "我们是军工级元器件的专业供应商和代理商。",
         dropped: "我们是工业级元器件的专业供应商。",
         neutral: "公司成立于2005年。",
         restyled: "我们是ＧＪＢ军工级元器件的专业供应商。",
@@ -47,7 +47,7 @@ const SCRIPTS: [Script; 4] = [
         name: "zh-Hant",
         rule: "military-zh-hant",
         claim: "我們是軍工級元器件的專業供應商。",
-        reworded: "公司專注於軍工級元器件的長期供應。",
+        reworded: "我們是軍工級元器件和模組的專業供應商。",
         dropped: "我們是工業級元器件的專業供應商。",
         neutral: "公司成立於2005年。",
         restyled: "我們是軍工級元器件的專業供應商。",
@@ -57,7 +57,7 @@ const SCRIPTS: [Script; 4] = [
         name: "ru",
         rule: "military-ru",
         claim: "Мы поставляем компоненты для предприятий оборонной промышленности.",
-        reworded: "Наша продукция применяется на предприятиях оборонной промышленности России.",
+        reworded: "Мы поставляем электронные компоненты предприятиям оборонной промышленности России.",
         dropped: "Мы поставляем компоненты для промышленных предприятий.",
         neutral: "Компания основана в 2005 году.",
         restyled: "МЫ ПОСТАВЛЯЕМ компоненты для предприятий   оборонной промышленности.",

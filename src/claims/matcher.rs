@@ -487,6 +487,7 @@ impl Sink {
             normalized: normalized.to_string(),
             block,
             manufacturer: maker.map(|m| matcher.makers.list[m].name.clone()),
+            region: crate::extract::Region::default(),
         });
     }
 }

@@ -16,7 +16,7 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
-use crate::extract::BlockKind;
+use crate::extract::{BlockKind, Region};
 
 pub use manufacturers::KnownManufacturer;
 pub use matcher::Matcher;
@@ -41,6 +41,9 @@ pub struct Claim {
     pub block: BlockKind,
     /// For partner claims: the manufacturer's canonical name.
     pub manufacturer: Option<String>,
+    /// Where on the page its block stood.
+    #[serde(default)]
+    pub region: Region,
 }
 
 impl Claim {

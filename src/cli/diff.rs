@@ -38,7 +38,7 @@ pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<
         };
         let mut highlight: Vec<String> = Vec::new();
         for id in [old.id, new.id] {
-            highlight.extend(cache.of(id)?.iter().map(|c| c.text.clone()));
+            highlight.extend(cache.of(id)?.claims.iter().map(|c| c.text.clone()));
         }
         let options = DiffOptions {
             color,

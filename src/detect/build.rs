@@ -61,7 +61,7 @@ pub fn severity(flag_type: FlagType, scope: Scope, category: &str) -> Severity {
     match (flag_type, scope) {
         (FlagType::ClaimRemoved, Scope::Site) if built_in => Severity::High,
         (FlagType::ClaimRemoved, Scope::Site) => Severity::Medium,
-        (FlagType::ClaimRemoved, Scope::Page) => Severity::Medium,
+        (FlagType::ClaimRemoved, Scope::Page) => Severity::Low,
         (FlagType::ClaimAdded, Scope::Site) => Severity::Medium,
         (FlagType::ClaimAdded, Scope::Page) => Severity::Low,
         (FlagType::ClaimChanged, _) => Severity::Low,
@@ -82,6 +82,7 @@ pub struct FlagParts<'a> {
     pub first_seen: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
     pub detected_at: DateTime<Utc>,
+    pub reason: Option<String>,
 }
 
 pub fn build(parts: FlagParts<'_>) -> Flag {
@@ -129,6 +130,7 @@ pub fn build(parts: FlagParts<'_>) -> Flag {
         first_seen: whole_seconds(parts.first_seen),
         last_seen: whole_seconds(parts.last_seen),
         detected_at: whole_seconds(parts.detected_at),
+        reason: parts.reason,
         review: Review {
             status: ReviewStatus::Unreviewed,
             note: None,

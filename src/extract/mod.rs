@@ -33,6 +33,18 @@ pub enum BlockKind {
     TitleAttr,
 }
 
+/// Where on its page a block stood, for telling a site's template from a page's main content.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Region {
+    /// A hash of the block's containers (element names, ids and classes, digits left out):
+    /// pages built from one template share it. 0 when unknown.
+    #[serde(default)]
+    pub section: u64,
+    /// Inside navigation, a header, a footer or a sidebar, by element, role or id/class name.
+    #[serde(default)]
+    pub boilerplate: bool,
+}
+
 /// One block of visible text, whitespace collapsed, never empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Block {

@@ -40,7 +40,7 @@ pub fn write_jsonl(flags: &[Flag], out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The CSV header, in SPEC order; nested fields flattened with dots.
-pub const CSV_HEADER: [&str; 29] = [
+pub const CSV_HEADER: [&str; 30] = [
     "schema_version",
     "flag_id",
     "flag_type",
@@ -68,6 +68,7 @@ pub const CSV_HEADER: [&str; 29] = [
     "first_seen",
     "last_seen",
     "detected_at",
+    "reason",
     "review.status",
     "review.note",
 ];
@@ -123,6 +124,7 @@ fn csv_row(flag: &Flag) -> Vec<String> {
         csv_time(&flag.first_seen),
         csv_time(&flag.last_seen),
         csv_time(&flag.detected_at),
+        flag.reason.clone().unwrap_or_default(),
         serde_name(&flag.review.status),
         flag.review.note.clone().unwrap_or_default(),
     ]);
@@ -275,6 +277,9 @@ fn note_description(flag: &Flag) -> String {
             serde_name(&m.allowlist)
         ));
     }
+    if let Some(reason) = &flag.reason {
+        description.push_str(&format!(" Why: {reason}."));
+    }
     let review = serde_name(&flag.review.status);
     if review != "unreviewed" {
         // A dismissed flag must not read as a live one once it is out of claimwatch.
@@ -367,6 +372,7 @@ mod tests {
             first_seen: at(2026, 9, 1, 2, 0, 3),
             last_seen: at(2026, 10, 30, 2, 0, 1),
             detected_at: at(2026, 11, 28, 2, 0, 2),
+            reason: Some("no page of the site carries it now: 3 good pages compared".into()),
             review: Review {
                 status: ReviewStatus::Unreviewed,
                 note: None,
@@ -398,6 +404,7 @@ mod tests {
             first_seen: at(2026, 11, 28, 2, 0, 2),
             last_seen: at(2026, 11, 28, 2, 0, 2),
             detected_at: at(2026, 11, 28, 2, 0, 2) + Duration::milliseconds(250),
+            reason: None,
             review: Review {
                 status: ReviewStatus::Dismissed,
                 note: Some("checked, TI lists them".into()),
@@ -557,7 +564,8 @@ mod tests {
         assert_eq!(n1["properties"]["createdAt"][0], "2026-11-28T02:00:02");
         assert_eq!(
             n1["properties"]["description"][0],
-            "claim_removed (site, military, high): We supply military customers."
+            "claim_removed (site, military, high): We supply military customers. Why: no page of \
+             the site carries it now: 3 good pages compared."
         );
         let n2 = note("f2");
         let description = n2["properties"]["description"][0].as_str().unwrap();

@@ -113,5 +113,9 @@ pub struct Flag {
     pub first_seen: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
     pub detected_at: DateTime<Utc>,
+    /// Why, in a sentence a person can check: which pages were compared, how alike a rewording
+    /// is, which authorized list was consulted. Absent from flags stored before reasons existed.
+    #[serde(default)]
+    pub reason: Option<String>,
     pub review: Review,
 }
