@@ -724,3 +724,38 @@ fn large_page() {
     // Generous even for an unoptimised build; the point is catching a quadratic blow-up.
     assert!(start.elapsed().as_secs() < 30, "{:?}", start.elapsed());
 }
+
+// --- wrong-sense matches seen on real pages ---
+
+#[test]
+fn a_defense_of_an_argument_is_no_military_claim() {
+    assert!(claims("He wrote a defense of a comment he had made.").is_empty());
+    assert!(claims("An essay in defence of free speech.").is_empty());
+    assert!(claims("In Defense of Food, a book about eating.").is_empty());
+    assert_eq!(
+        summary(&claims("We supply the defense industry.")),
+        [("military-en".into(), None)],
+        "the military sense stays"
+    );
+}
+
+#[test]
+fn weaponized_as_a_metaphor_is_no_military_claim() {
+    assert!(claims("Social media can be weaponized against journalists.").is_empty());
+    assert!(claims("The weaponisation of data is a growing worry.").is_empty());
+    assert_eq!(
+        summary(&claims("Components for weapon systems.")),
+        [("military-en".into(), None)]
+    );
+}
+
+#[test]
+fn catch_22_is_no_military_claim() {
+    assert!(claims("我最喜欢的小说是《第22条军规》。").is_empty());
+    assert!(claims("約瑟夫·海勒的《第22條軍規》是經典。").is_empty());
+    assert!(claims("《第二十二条军规》").is_empty());
+    assert_eq!(
+        summary(&claims("本公司产品符合军规标准。")),
+        [("military-zh-hans".into(), None)]
+    );
+}
