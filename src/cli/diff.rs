@@ -25,6 +25,7 @@ pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<
         println!("no page of {what} changed between its last two good captures");
         return Ok(Exit::Ok);
     }
+    let flags = store.flags()?;
     let several = pairs.len() > 1;
     let mut out = std::io::stdout().lock();
     for (old, new) in pairs {
@@ -70,6 +71,16 @@ pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<
             new.sha256.as_deref().unwrap_or("-")
         )?;
         write!(out, "{}", render(&diff, &options))?;
+        let new_id = new.id.to_string();
+        for flag in flags
+            .iter()
+            .filter(|f| f.url == new.url && f.after.capture_id == new_id)
+        {
+            writeln!(out, "flag: {}", super::flags::one_line(flag))?;
+            if let Some(why) = super::flags::why_line(flag) {
+                writeln!(out, "{why}")?;
+            }
+        }
         writeln!(out)?;
     }
     Ok(Exit::Ok)

@@ -64,9 +64,13 @@ pub fn run(cli: &Cli, args: &FlagsArgs) -> Result<Exit> {
     let mut out = std::io::stdout().lock();
     match args.format {
         Some(format) => export::write(format, &flags, &mut out),
-        None => flags
-            .iter()
-            .try_for_each(|f| writeln!(out, "{}", one_line(f))),
+        None => flags.iter().try_for_each(|f| {
+            writeln!(out, "{}", one_line(f))?;
+            match why_line(f) {
+                Some(why) => writeln!(out, "{why}"),
+                None => Ok(()),
+            }
+        }),
     }
     .context("cannot write the flags")?;
     out.flush().context("cannot write the flags")?;
@@ -75,6 +79,15 @@ pub fn run(cli: &Cli, args: &FlagsArgs) -> Result<Exit> {
         store.mark_printed(&ids)?;
     }
     Ok(Exit::Ok)
+}
+
+/// The flag's reason, indented under its line.
+pub fn why_line(flag: &Flag) -> Option<String> {
+    let reason = flag.reason.as_deref()?;
+    Some(format!(
+        "       why: {}",
+        crate::text::terminal_safe(reason)
+    ))
 }
 
 /// One readable line: severity, type, scope, category, target, URL, the claim, the id.

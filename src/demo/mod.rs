@@ -114,6 +114,9 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
         );
         for flag in &report.new_flags {
             println!("  {}", crate::cli::flags::one_line(flag));
+            if let Some(why) = crate::cli::flags::why_line(flag) {
+                println!("  {why}");
+            }
         }
         last_flags = report.new_flags;
     }

@@ -20,10 +20,13 @@ use crate::claims::Claim;
 /// unmatched rather than found slowly.
 const MAX_CANDIDATES: usize = 256;
 
-/// What claims are compared within: one rule, one maker.
+/// What claims are compared within: one category, one maker. Rules of one category differ by
+/// language, and a sentence can match two of them (a Russian catalogue line with a "/883" part
+/// number is English-rule military and Russian-rule military): it is one claim, however many
+/// rules found it, and the same line without its part number is the same claim too.
 pub fn group_of(claim: &Claim) -> u64 {
     let maker = claim.manufacturer.as_deref().unwrap_or("");
-    mix(hash(&claim.rule), hash(maker))
+    mix(hash(&claim.category), hash(maker))
 }
 
 /// One distinct claim text of the index.
@@ -189,10 +192,10 @@ mod tests {
     use crate::claims::normalize::normalize;
     use crate::extract::BlockKind;
 
-    fn claim(rule: &str, text: &str) -> Claim {
+    fn claim(category: &str, text: &str) -> Claim {
         Claim {
-            rule: rule.into(),
-            category: "military".into(),
+            rule: format!("{category}-en"),
+            category: category.into(),
             lang: "en".into(),
             terms: vec!["military".into()],
             text: text.into(),
@@ -203,8 +206,8 @@ mod tests {
         }
     }
 
-    fn find(index: &ClaimIndex<()>, rule: &str, text: &str) -> Option<String> {
-        let c = claim(rule, text);
+    fn find(index: &ClaimIndex<()>, category: &str, text: &str) -> Option<String> {
+        let c = claim(category, text);
         let wording = Wording::new(&c.normalized, &c.terms);
         index
             .find(&c, &wording, |_| true)
@@ -220,13 +223,13 @@ mod tests {
             "We supply military components to the defence industry worldwide",
             "Military",
         ] {
-            index.insert_with(&claim("m", text), || ());
+            index.insert_with(&claim("military", text), || ());
         }
-        assert!(find(&index, "m", "Military").is_some());
+        assert!(find(&index, "military", "Military").is_some());
         assert!(
             find(
                 &index,
-                "m",
+                "military",
                 "XC7Z020 MIL-PRF-38535 qualified, military temperature range"
             )
             .is_some()
@@ -234,7 +237,7 @@ mod tests {
         assert!(
             find(
                 &index,
-                "m",
+                "military",
                 "Meet us at the military electronics exhibition"
             )
             .is_some()
@@ -242,15 +245,19 @@ mod tests {
         assert!(
             find(
                 &index,
-                "m",
+                "military",
                 "We supply military components to the defense industry worldwide"
             )
             .is_some()
         );
-        assert_eq!(find(&index, "other-rule", "Military"), None, "rules apart");
-        assert_eq!(find(&index, "m", "Military aircraft"), None);
         assert_eq!(
-            find(&index, "m", "We sell radar parts for military use"),
+            find(&index, "partner", "Military"),
+            None,
+            "categories apart"
+        );
+        assert_eq!(find(&index, "military", "Military aircraft"), None);
+        assert_eq!(
+            find(&index, "military", "We sell radar parts for military use"),
             None
         );
     }
@@ -260,12 +267,12 @@ mod tests {
         let mut index = ClaimIndex::default();
         for i in 0..5_000 {
             let text = format!("XC{i:05} MIL-PRF-38535 qualified, military temperature range");
-            index.insert_with(&claim("m", &text), || ());
+            index.insert_with(&claim("military", &text), || ());
         }
         assert!(
             find(
                 &index,
-                "m",
+                "military",
                 "MIL-PRF-38535 qualified, military temperature range"
             )
             .is_some()
@@ -273,7 +280,7 @@ mod tests {
         assert!(
             find(
                 &index,
-                "m",
+                "military",
                 "XC04999 MIL-PRF-38535 qualified, military temperature range"
             )
             .is_some()
@@ -281,7 +288,7 @@ mod tests {
         assert!(
             find(
                 &index,
-                "m",
+                "military",
                 "Radiation hardened military parts for space programmes"
             )
             .is_none()
