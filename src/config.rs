@@ -5,7 +5,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::net::IpAddr;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -16,6 +15,8 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 use url::{Host, Url};
+
+use crate::address;
 
 /// A request rate: `count` requests per `per`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -354,14 +355,10 @@ impl Target {
     /// `allow_private`, or when a seed's host is `localhost` or a literal loopback/private IP.
     pub fn private_allowed(&self) -> bool {
         self.allow_private
-            || self.seeds.iter().any(|seed| match seed.host() {
-                Some(Host::Domain(d)) => {
-                    d.eq_ignore_ascii_case("localhost") || d.eq_ignore_ascii_case("localhost.")
-                }
-                Some(Host::Ipv4(ip)) => is_private_or_loopback(IpAddr::V4(ip)),
-                Some(Host::Ipv6(ip)) => is_private_or_loopback(IpAddr::V6(ip)),
-                None => false,
-            })
+            || self
+                .seeds
+                .iter()
+                .any(|seed| seed.host().is_some_and(address::is_internal_host))
     }
 
     /// The hosts in scope: the seeds' hosts (in seed order, without repeats), then `allow_hosts`.
@@ -374,23 +371,6 @@ impl Target {
             }
         }
         hosts
-    }
-}
-
-/// Loopback, RFC 1918 / unique-local, or RFC 6598 shared address space (IPv4-mapped IPv6
-/// addresses count as their IPv4 address). Link-local is deliberately not included: a literal
-/// 169.254.169.254 seed is a cloud metadata endpoint, never a site someone meant to watch.
-pub fn is_private_or_loopback(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            let shared = a == 100 && (64..128).contains(&b);
-            v4.is_loopback() || v4.is_private() || shared
-        }
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_private_or_loopback(IpAddr::V4(v4)),
-            None => v6.is_loopback() || (v6.segments()[0] & 0xfe00) == 0xfc00,
-        },
     }
 }
 

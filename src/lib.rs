@@ -21,6 +21,7 @@
 //! - [`store`] owns sled: content-addressed bodies, capture records, documents, runs, pages.
 //! - [`cli`] is the command-line surface; [`demo`] serves built-in sites offline.
 
+pub mod address;
 pub mod claims;
 pub mod cli;
 pub mod config;
