@@ -2,15 +2,18 @@
 //!
 //! A watched company controls its DNS and its redirects, so a public name can be pointed at the
 //! crawler's own network. Link-local and cloud-metadata addresses are always refused; loopback and
-//! private ones only when the target itself lives there (see `Target::private_allowed`). The check
-//! runs on resolved addresses (in the resolver, so nothing else can be connected to) and again on
-//! the address a response actually came from.
+//! private ones only when the target itself lives there (see `Target::private_allowed`). Which
+//! address is which is decided in [`crate::address`]. The check runs on resolved addresses (in the
+//! resolver, so nothing else can be connected to) and again on the address a response actually
+//! came from.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+
+use crate::address;
 
 /// Why an address may not be connected to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,61 +25,17 @@ pub struct AddressRefused {
 
 /// Checks one address against the policy.
 pub fn check_address(addr: IpAddr, allow_private: bool) -> Result<(), AddressRefused> {
-    let addr = canonical(addr);
+    let addr = address::canonical(addr);
     let refuse = |reason| Err(AddressRefused { addr, reason });
-    if is_always_refused(addr) {
+    if address::is_never_crawled(addr) {
         return refuse(
             "link-local, metadata, multicast or unspecified addresses are never crawled",
         );
     }
-    if !allow_private && is_internal(addr) {
+    if !allow_private && address::is_internal(addr) {
         return refuse("loopback or private address, and the target does not allow_private");
     }
     Ok(())
-}
-
-/// IPv4-mapped IPv6 addresses are judged as the IPv4 address they carry.
-fn canonical(addr: IpAddr) -> IpAddr {
-    match addr {
-        IpAddr::V6(v6) => v6
-            .to_ipv4_mapped()
-            .map(IpAddr::V4)
-            .unwrap_or(IpAddr::V6(v6)),
-        v4 => v4,
-    }
-}
-
-const AWS_METADATA_V6: Ipv6Addr = Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254);
-
-fn is_always_refused(addr: IpAddr) -> bool {
-    match addr {
-        IpAddr::V4(v4) => {
-            v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_multicast()
-                || v4.is_broadcast()
-                || v4.octets()[0] == 0
-        }
-        IpAddr::V6(v6) => {
-            v6 == AWS_METADATA_V6
-                || (v6.segments()[0] & 0xffc0) == 0xfe80
-                || v6.is_unspecified()
-                || v6.is_multicast()
-        }
-    }
-}
-
-/// Loopback, private, shared (CGNAT) and unique-local addresses.
-pub fn is_internal(addr: IpAddr) -> bool {
-    match canonical(addr) {
-        IpAddr::V4(v4) => v4.is_loopback() || v4.is_private() || is_shared(v4),
-        IpAddr::V6(v6) => v6.is_loopback() || (v6.segments()[0] & 0xfe00) == 0xfc00,
-    }
-}
-
-fn is_shared(v4: Ipv4Addr) -> bool {
-    let [a, b, ..] = v4.octets();
-    a == 100 && (64..128).contains(&b)
 }
 
 /// A resolver that applies `--resolve` overrides, then the system resolver, and hands reqwest

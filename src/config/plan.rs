@@ -1,0 +1,101 @@
+//! The plan `claimwatch check` prints: what a crawl with a given `targets.toml` would do.
+
+use std::fmt::Write as _;
+
+use regex::Regex;
+use url::Url;
+
+use super::units::{human_duration, human_size};
+use super::{Config, CrawlSettings, Target};
+
+// Writing to a String cannot fail, so the `fmt::Result`s below are dropped.
+
+impl Config {
+    /// The plan `claimwatch check` prints: what a crawl with this file would do.
+    pub fn describe_plan(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "config: {}", self.path.display());
+        write_crawl_defaults(&mut out, &self.crawl);
+        for t in &self.targets {
+            let _ = writeln!(out);
+            write_target(&mut out, t);
+        }
+        let _ = writeln!(out);
+        self.write_totals(&mut out);
+        out
+    }
+
+    fn write_totals(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "{} {}, {} {}, {} extra {}",
+            self.targets.len(),
+            plural(self.targets.len(), "target", "targets"),
+            self.manufacturers.len(),
+            plural(self.manufacturers.len(), "manufacturer", "manufacturers"),
+            self.rules.len(),
+            plural(self.rules.len(), "rule", "rules"),
+        );
+    }
+}
+
+fn write_crawl_defaults(out: &mut String, c: &CrawlSettings) {
+    let _ = writeln!(out, "crawl defaults:");
+    let _ = writeln!(out, "  rate:            {} burst {}", c.rate, c.burst);
+    let _ = writeln!(out, "  concurrency:     {} hosts at once", c.concurrency);
+    let _ = writeln!(out, "  max_pages:       {}", c.max_pages);
+    let _ = writeln!(out, "  max_depth:       {}", c.max_depth);
+    let _ = writeln!(out, "  timeout:         {}", human_duration(c.timeout));
+    let _ = writeln!(out, "  max_body:        {}", human_size(c.max_body));
+    let _ = writeln!(out, "  robots.txt:      {}", on_off(c.respect_robots));
+    let _ = writeln!(out, "  retries:         {}", c.retries);
+    let _ = writeln!(
+        out,
+        "  max_retry_wait:  {}",
+        human_duration(c.max_retry_wait)
+    );
+    let _ = writeln!(
+        out,
+        "  max_crawl_delay: {}",
+        human_duration(c.max_crawl_delay)
+    );
+    let _ = writeln!(out, "  user_agent:      {}", c.user_agent);
+}
+
+fn write_target(out: &mut String, t: &Target) {
+    let s = &t.settings;
+    let _ = writeln!(out, "target {} ({}, line {})", t.id, t.name, t.line);
+    let seeds: Vec<&str> = t.seeds.iter().map(Url::as_str).collect();
+    let _ = writeln!(out, "  seeds:     {}", seeds.join(", "));
+    let _ = writeln!(out, "  scope:     {}", t.scope_hosts().join(", "));
+    let _ = writeln!(out, "  rate:      {} burst {}", s.rate, s.burst);
+    let _ = writeln!(out, "  max_pages: {}", s.max_pages);
+    let _ = writeln!(out, "  max_depth: {}", s.max_depth);
+    let _ = writeln!(out, "  timeout:   {}", human_duration(s.timeout));
+    let _ = writeln!(out, "  max_body:  {}", human_size(s.max_body));
+    let _ = writeln!(out, "  robots:    {}", on_off(s.respect_robots));
+    let private = if t.private_allowed() {
+        "allowed"
+    } else {
+        "not allowed"
+    };
+    let _ = writeln!(out, "  private addresses: {private}");
+    let _ = writeln!(out, "  include:   {}", patterns(&t.include, "(everything)"));
+    let _ = writeln!(out, "  exclude:   {}", patterns(&t.exclude, "(nothing)"));
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b { "on" } else { "off" }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+fn patterns(list: &[Regex], none: &str) -> String {
+    if list.is_empty() {
+        return none.to_string();
+    }
+    let shown: Vec<&str> = list.iter().map(Regex::as_str).collect();
+    shown.join("  ")
+}
