@@ -1,4 +1,4 @@
-//! Process exit codes, as fixed by the contract (SPEC.md "Commands").
+//! Process exit codes, as fixed by the contract (docs/contract.md "Exit codes").
 
 /// What a command's outcome means to cron and scripts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! Claims, change detection and flags, end to end, in English, Simplified and Traditional
-//! Chinese and Russian: one test per rule of SPEC.md "What is and is not a change".
+//! Chinese and Russian: one test per rule of docs/contract.md "What is and is not a change".
 
 mod support;
 

@@ -1,9 +1,9 @@
-//! Detection: after a target's crawl, compare each page's new capture with its last good one,
-//! and the site's claims before and after, and say what changed as flags (SPEC.md "What is and
-//! is not a change").
+//! Detection: after a target's crawl, what changed in what the site says, as flags with their
+//! reasons (docs/contract.md "What is and is not a change").
 //!
-//! Claims are recomputed from stored documents with the current rules, so a rule added today
-//! compares old and new captures alike instead of flagging everything it newly finds.
+//! Three steps: [`site`] gathers every page's claims before and after the run from the store
+//! ([`ClaimCache`]); [`decide`] decides what changed, by claim [`identity`] looked up through an
+//! [`index`], telling main content from [`template`]; [`build`] turns decisions into flag records.
 
 pub mod build;
 mod cache;

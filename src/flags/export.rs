@@ -28,7 +28,7 @@ pub fn write(format: Format, flags: &[Flag], out: &mut dyn Write) -> io::Result<
     }
 }
 
-/// One compact JSON object a line, in the record's own serde shape (SPEC.md "A flag").
+/// One compact JSON object a line, in the record's own serde shape (docs/contract.md "A flag").
 pub fn write_jsonl(flags: &[Flag], out: &mut dyn Write) -> io::Result<()> {
     // `out` is usually an unbuffered stdout lock; one write per token would be slow.
     let mut out = BufWriter::new(out);
@@ -39,7 +39,7 @@ pub fn write_jsonl(flags: &[Flag], out: &mut dyn Write) -> io::Result<()> {
     out.flush()
 }
 
-/// The CSV header, in SPEC order; nested fields flattened with dots.
+/// The CSV header, in the contract's order; nested fields flattened with dots.
 pub const CSV_HEADER: [&str; 30] = [
     "schema_version",
     "flag_id",
@@ -307,7 +307,7 @@ fn flag_entity_id(flag_id: &str) -> String {
 }
 
 /// Makes `raw` fit FtM's entity id syntax, `^[0-9a-zA-Z]([0-9a-zA-Z.-]*[0-9a-zA-Z])?$`:
-/// FtM drops references to ids outside it, and target ids may hold `_` (SPEC.md).
+/// FtM drops references to ids outside it, and target ids may hold `_` (docs/contract.md "Files").
 ///
 /// ASCII letters, digits and inner `-` stay; every other byte becomes `.` and two hex
 /// digits. Injective, since a `.` only ever starts an escape, and readable for the usual

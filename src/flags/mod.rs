@@ -1,5 +1,5 @@
 //! Flags: the changes an investigator reviews and a screening tool ingests, in the contract's
-//! shape (SPEC.md "A flag"), and their export formats.
+//! shape (docs/contract.md "A flag"), and their export formats.
 
 pub mod export;
 pub mod record;

@@ -1,4 +1,4 @@
-//! The flag record, exactly as SPEC.md fixes it: field names and nesting are a contract.
+//! The flag record, exactly as docs/contract.md fixes it: field names and nesting are a contract.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
