@@ -146,3 +146,38 @@ pub struct StoreStats {
     pub runs: u64,
     pub pages: u64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::codec::{from_json, to_json};
+
+    /// Records as `put_capture` wrote them: one with every field set, one robots.txt refusal with
+    /// most of them empty. Stores already on disk hold these bytes, so the record's shape in
+    /// Rust may change but its JSON may not.
+    const STORED: [&str; 2] = [
+        r#"{"id":1,"run_id":1,"target":"acme","url":"https://acme.example/about","final_url":"https://www.acme.example/about/","redirects":["https://www.acme.example/about","https://www.acme.example/about/"],"captured_at":"2026-11-28T02:00:00Z","duration_ms":12,"outcome":"ok","status":200,"headers":[["content-type","text/html"],["server","nginx"]],"content_type":"text/html; charset=windows-1251","encoding":"windows-1251","encoding_source":"meta","ip":"127.0.0.1","sha256":"f64bedc9aafd846eca22722e888becbbc0d3f3dfcda3c889fc9ea769b5b2743e","size":18,"truncated":true,"error":"body cut at max_body (10 MiB)","depth":2,"has_document":true,"document_sha256":"b1ea9618fe737c94dbbabc806de89c0c95745b71ccdcd6434f783817575197ed"}"#,
+        r#"{"id":2,"run_id":1,"target":"acme","url":"https://acme.example/private","final_url":"https://acme.example/private","redirects":[],"captured_at":"2026-11-28T02:00:00Z","duration_ms":0,"outcome":"robots_blocked","status":null,"headers":[],"content_type":null,"encoding":null,"encoding_source":null,"ip":null,"sha256":null,"size":null,"truncated":false,"error":"disallowed by robots.txt","depth":1,"has_document":false,"document_sha256":null}"#,
+    ];
+
+    #[test]
+    fn stored_capture_records_read_back_and_encode_to_the_same_bytes() {
+        for stored in STORED {
+            let record: CaptureRecord =
+                from_json("captures", b"k", stored.as_bytes()).expect("decodes");
+            assert_eq!(
+                String::from_utf8(to_json(&record)).expect("JSON is UTF-8"),
+                stored
+            );
+        }
+    }
+
+    #[test]
+    fn a_record_from_before_content_addressed_documents_reads_without_a_digest() {
+        let legacy = STORED[1].replace(r#","document_sha256":null"#, "");
+        let record: CaptureRecord =
+            from_json("captures", b"k", legacy.as_bytes()).expect("decodes");
+        assert_eq!(record.document_sha256, None);
+        assert_eq!(record.error.as_deref(), Some("disallowed by robots.txt"));
+    }
+}
