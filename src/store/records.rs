@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::extract::Document;
-use crate::fetch::charset::EncodingSource;
 
 /// How one fetch attempt ended. Only `Ok` captures are "good": the others never count as a
 /// change on the page.
@@ -24,6 +23,22 @@ pub enum Outcome {
     Refused,
     /// An anti-bot or challenge page.
     Blocked,
+}
+
+/// Where the encoding a body was read in came from. The store keeps its own copy of the decoder's
+/// answer because these names are part of every stored record: the decoder may rename its
+/// cases, stored records must not change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EncodingSource {
+    /// A byte order mark.
+    Bom,
+    /// The Content-Type header's charset.
+    Header,
+    /// A `<meta charset>` near the top of the page.
+    Meta,
+    /// Guessed from the bytes.
+    Detected,
 }
 
 /// A capture as it is handed to the store, body included.
