@@ -8,7 +8,7 @@ use super::challenge;
 use crate::extract::extract;
 use crate::fetch::charset::{self, decode};
 use crate::fetch::{FetchError, Response};
-use crate::store::{EncodingSource, NewCapture, Outcome};
+use crate::store::{CaptureHead, EncodingSource, NewCapture, Outcome};
 
 /// What the crawler knew about the request when it made it.
 #[derive(Debug, Clone)]
@@ -23,20 +23,22 @@ pub struct Attempt {
 impl Attempt {
     fn capture(&self, outcome: Outcome) -> NewCapture {
         NewCapture {
-            run_id: self.run_id,
-            target: self.target.clone(),
-            url: self.url.to_string(),
-            final_url: self.url.to_string(),
-            redirects: Vec::new(),
-            captured_at: self.started_at,
-            duration_ms: 0,
-            outcome,
-            status: None,
-            headers: Vec::new(),
-            content_type: None,
-            encoding: None,
-            encoding_source: None,
-            ip: None,
+            head: CaptureHead {
+                run_id: self.run_id,
+                target: self.target.clone(),
+                url: self.url.to_string(),
+                final_url: self.url.to_string(),
+                redirects: Vec::new(),
+                captured_at: self.started_at,
+                duration_ms: 0,
+                outcome,
+                status: None,
+                headers: Vec::new(),
+                content_type: None,
+                encoding: None,
+                encoding_source: None,
+                ip: None,
+            },
             body: None,
             truncated: false,
             error: None,

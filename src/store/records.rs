@@ -1,5 +1,7 @@
 //! The records kept in the store. Plain data, serialised as JSON inside sled values.
 
+use std::ops::{Deref, DerefMut};
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -41,9 +43,12 @@ pub enum EncodingSource {
     Detected,
 }
 
-/// A capture as it is handed to the store, body included.
-#[derive(Debug, Clone)]
-pub struct NewCapture {
+/// What a capture is before its body: which run and target it was for, what was asked, where it
+/// led, and what the response said about itself. Shared by the capture the crawler hands over
+/// ([`NewCapture`]) and the record the store keeps ([`CaptureRecord`]), which both deref to it;
+/// a field added here is filled by the crawler and stored, in this position of the record's JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaptureHead {
     pub run_id: u64,
     pub target: String,
     /// The canonical URL the frontier asked for.
@@ -62,6 +67,12 @@ pub struct NewCapture {
     pub encoding_source: Option<EncodingSource>,
     /// The address actually connected to.
     pub ip: Option<String>,
+}
+
+/// A capture as it is handed to the store, body included.
+#[derive(Debug, Clone)]
+pub struct NewCapture {
+    pub head: CaptureHead,
     /// The raw body as received (after content-encoding), possibly cut at max_body.
     pub body: Option<Vec<u8>>,
     pub truncated: bool,
@@ -74,20 +85,11 @@ pub struct NewCapture {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaptureRecord {
     pub id: u64,
-    pub run_id: u64,
-    pub target: String,
-    pub url: String,
-    pub final_url: String,
-    pub redirects: Vec<String>,
-    pub captured_at: DateTime<Utc>,
-    pub duration_ms: u64,
-    pub outcome: Outcome,
-    pub status: Option<u16>,
-    pub headers: Vec<(String, String)>,
-    pub content_type: Option<String>,
-    pub encoding: Option<String>,
-    pub encoding_source: Option<EncodingSource>,
-    pub ip: Option<String>,
+    /// Flattened, so the record's JSON is what it was before there was a head. `truncated`,
+    /// `error` and `depth` stay out of the head (in both captures) for the same reason: stored
+    /// records have them after the body's digest and size.
+    #[serde(flatten)]
+    pub head: CaptureHead,
     /// Hex SHA-256 of the body as received, if there was one.
     pub sha256: Option<String>,
     /// Body length in bytes.
@@ -101,6 +103,30 @@ pub struct CaptureRecord {
     /// documents were content-addressed (those are keyed by capture id).
     #[serde(default)]
     pub document_sha256: Option<String>,
+}
+
+// Deref rather than `capture.head.url` everywhere: the head is part of the capture, not a thing
+// callers hold on its own, and readers of a capture should not care where the line falls.
+impl Deref for NewCapture {
+    type Target = CaptureHead;
+
+    fn deref(&self) -> &CaptureHead {
+        &self.head
+    }
+}
+
+impl DerefMut for NewCapture {
+    fn deref_mut(&mut self) -> &mut CaptureHead {
+        &mut self.head
+    }
+}
+
+impl Deref for CaptureRecord {
+    type Target = CaptureHead;
+
+    fn deref(&self) -> &CaptureHead {
+        &self.head
+    }
 }
 
 impl CaptureRecord {
