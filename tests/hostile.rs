@@ -996,7 +996,7 @@ async fn latin1_label_on_cyrillic_bytes_is_obeyed_as_browsers_do() {
     );
     assert_eq!(
         capture.encoding_source,
-        Some(claimwatch::fetch::charset::EncodingSource::Header),
+        Some(claimwatch::store::EncodingSource::Header),
         "{capture:?}"
     );
 }

@@ -6,9 +6,9 @@ use url::Url;
 
 use super::challenge;
 use crate::extract::extract;
-use crate::fetch::charset::decode;
+use crate::fetch::charset::{self, decode};
 use crate::fetch::{FetchError, Response};
-use crate::store::{NewCapture, Outcome};
+use crate::store::{CaptureHead, EncodingSource, NewCapture, Outcome};
 
 /// What the crawler knew about the request when it made it.
 #[derive(Debug, Clone)]
@@ -23,20 +23,22 @@ pub struct Attempt {
 impl Attempt {
     fn capture(&self, outcome: Outcome) -> NewCapture {
         NewCapture {
-            run_id: self.run_id,
-            target: self.target.clone(),
-            url: self.url.to_string(),
-            final_url: self.url.to_string(),
-            redirects: Vec::new(),
-            captured_at: self.started_at,
-            duration_ms: 0,
-            outcome,
-            status: None,
-            headers: Vec::new(),
-            content_type: None,
-            encoding: None,
-            encoding_source: None,
-            ip: None,
+            head: CaptureHead {
+                run_id: self.run_id,
+                target: self.target.clone(),
+                url: self.url.to_string(),
+                final_url: self.url.to_string(),
+                redirects: Vec::new(),
+                captured_at: self.started_at,
+                duration_ms: 0,
+                outcome,
+                status: None,
+                headers: Vec::new(),
+                content_type: None,
+                encoding: None,
+                encoding_source: None,
+                ip: None,
+            },
             body: None,
             truncated: false,
             error: None,
@@ -117,7 +119,7 @@ fn classify_body(capture: &mut NewCapture, body: &[u8], final_url: &Url) {
     }
     let decoded = decode(body, capture.content_type.as_deref(), final_url.host_str());
     capture.encoding = Some(decoded.encoding.to_string());
-    capture.encoding_source = Some(decoded.source);
+    capture.encoding_source = Some(recorded_source(decoded.source));
     if let Some(why) = challenge::detect(&capture.headers, &decoded.text) {
         capture.outcome = Outcome::Blocked;
         capture.error = Some(format!("blocked: {why}"));
@@ -125,6 +127,16 @@ fn classify_body(capture: &mut NewCapture, body: &[u8], final_url: &Url) {
     }
     if kind == BodyKind::Html {
         capture.document = Some(extract(&decoded.text, final_url));
+    }
+}
+
+/// The decoder's answer in the store's terms.
+fn recorded_source(source: charset::EncodingSource) -> EncodingSource {
+    match source {
+        charset::EncodingSource::Bom => EncodingSource::Bom,
+        charset::EncodingSource::Header => EncodingSource::Header,
+        charset::EncodingSource::Meta => EncodingSource::Meta,
+        charset::EncodingSource::Detected => EncodingSource::Detected,
     }
 }
 

@@ -89,7 +89,6 @@ impl TargetCrawl {
         let fetcher = match Fetcher::new(FetchSettings {
             user_agent: settings.user_agent.clone(),
             timeout: settings.timeout,
-            max_body: settings.max_body,
             allow_private: self.target.private_allowed(),
             overrides: self.resolve.clone(),
         }) {

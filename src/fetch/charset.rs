@@ -12,11 +12,9 @@ use std::sync::LazyLock;
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, GB18030, GBK, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use regex::bytes::Regex;
-use serde::{Deserialize, Serialize};
 
 /// Where the encoding used to decode a body came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EncodingSource {
     Bom,
     Header,

@@ -43,7 +43,6 @@ const KEPT_HEADERS: &[&str] = &[
 pub struct FetchSettings {
     pub user_agent: String,
     pub timeout: Duration,
-    pub max_body: u64,
     pub allow_private: bool,
     /// Host → addresses, consulted before DNS (`--resolve`).
     pub overrides: Arc<HashMap<String, Vec<IpAddr>>>,
@@ -132,10 +131,6 @@ impl Fetcher {
             .build()
             .map_err(|e| FetchError::Transport(format!("cannot build HTTP client: {e}")))?;
         Ok(Fetcher { client, settings })
-    }
-
-    pub fn settings(&self) -> &FetchSettings {
-        &self.settings
     }
 
     /// GETs `url`, following redirects that stay in scope; all hops and the body share one

@@ -1,10 +1,11 @@
 //! The records kept in the store. Plain data, serialised as JSON inside sled values.
 
+use std::ops::{Deref, DerefMut};
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::extract::Document;
-use crate::fetch::charset::EncodingSource;
 
 /// How one fetch attempt ended. Only `Ok` captures are "good": the others never count as a
 /// change on the page.
@@ -26,9 +27,28 @@ pub enum Outcome {
     Blocked,
 }
 
-/// A capture as it is handed to the store, body included.
-#[derive(Debug, Clone)]
-pub struct NewCapture {
+/// Where the encoding a body was read in came from. The store keeps its own copy of the decoder's
+/// answer because these names are part of every stored record: the decoder may rename its
+/// cases, stored records must not change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EncodingSource {
+    /// A byte order mark.
+    Bom,
+    /// The Content-Type header's charset.
+    Header,
+    /// A `<meta charset>` near the top of the page.
+    Meta,
+    /// Guessed from the bytes.
+    Detected,
+}
+
+/// What a capture is before its body: which run and target it was for, what was asked, where it
+/// led, and what the response said about itself. Shared by the capture the crawler hands over
+/// ([`NewCapture`]) and the record the store keeps ([`CaptureRecord`]), which both deref to it;
+/// a field added here is filled by the crawler and stored, in this position of the record's JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaptureHead {
     pub run_id: u64,
     pub target: String,
     /// The canonical URL the frontier asked for.
@@ -47,6 +67,12 @@ pub struct NewCapture {
     pub encoding_source: Option<EncodingSource>,
     /// The address actually connected to.
     pub ip: Option<String>,
+}
+
+/// A capture as it is handed to the store, body included.
+#[derive(Debug, Clone)]
+pub struct NewCapture {
+    pub head: CaptureHead,
     /// The raw body as received (after content-encoding), possibly cut at max_body.
     pub body: Option<Vec<u8>>,
     pub truncated: bool,
@@ -59,20 +85,11 @@ pub struct NewCapture {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaptureRecord {
     pub id: u64,
-    pub run_id: u64,
-    pub target: String,
-    pub url: String,
-    pub final_url: String,
-    pub redirects: Vec<String>,
-    pub captured_at: DateTime<Utc>,
-    pub duration_ms: u64,
-    pub outcome: Outcome,
-    pub status: Option<u16>,
-    pub headers: Vec<(String, String)>,
-    pub content_type: Option<String>,
-    pub encoding: Option<String>,
-    pub encoding_source: Option<EncodingSource>,
-    pub ip: Option<String>,
+    /// Flattened, so the record's JSON is what it was before there was a head. `truncated`,
+    /// `error` and `depth` stay out of the head (in both captures) for the same reason: stored
+    /// records have them after the body's digest and size.
+    #[serde(flatten)]
+    pub head: CaptureHead,
     /// Hex SHA-256 of the body as received, if there was one.
     pub sha256: Option<String>,
     /// Body length in bytes.
@@ -86,6 +103,30 @@ pub struct CaptureRecord {
     /// documents were content-addressed (those are keyed by capture id).
     #[serde(default)]
     pub document_sha256: Option<String>,
+}
+
+// Deref rather than `capture.head.url` everywhere: the head is part of the capture, not a thing
+// callers hold on its own, and readers of a capture should not care where the line falls.
+impl Deref for NewCapture {
+    type Target = CaptureHead;
+
+    fn deref(&self) -> &CaptureHead {
+        &self.head
+    }
+}
+
+impl DerefMut for NewCapture {
+    fn deref_mut(&mut self) -> &mut CaptureHead {
+        &mut self.head
+    }
+}
+
+impl Deref for CaptureRecord {
+    type Target = CaptureHead;
+
+    fn deref(&self) -> &CaptureHead {
+        &self.head
+    }
 }
 
 impl CaptureRecord {
@@ -145,4 +186,39 @@ pub struct StoreStats {
     pub documents: u64,
     pub runs: u64,
     pub pages: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::codec::{from_json, to_json};
+
+    /// Records as `put_capture` wrote them: one with every field set, one robots.txt refusal with
+    /// most of them empty. Stores already on disk hold these bytes, so the record's shape in
+    /// Rust may change but its JSON may not.
+    const STORED: [&str; 2] = [
+        r#"{"id":1,"run_id":1,"target":"acme","url":"https://acme.example/about","final_url":"https://www.acme.example/about/","redirects":["https://www.acme.example/about","https://www.acme.example/about/"],"captured_at":"2026-11-28T02:00:00Z","duration_ms":12,"outcome":"ok","status":200,"headers":[["content-type","text/html"],["server","nginx"]],"content_type":"text/html; charset=windows-1251","encoding":"windows-1251","encoding_source":"meta","ip":"127.0.0.1","sha256":"f64bedc9aafd846eca22722e888becbbc0d3f3dfcda3c889fc9ea769b5b2743e","size":18,"truncated":true,"error":"body cut at max_body (10 MiB)","depth":2,"has_document":true,"document_sha256":"b1ea9618fe737c94dbbabc806de89c0c95745b71ccdcd6434f783817575197ed"}"#,
+        r#"{"id":2,"run_id":1,"target":"acme","url":"https://acme.example/private","final_url":"https://acme.example/private","redirects":[],"captured_at":"2026-11-28T02:00:00Z","duration_ms":0,"outcome":"robots_blocked","status":null,"headers":[],"content_type":null,"encoding":null,"encoding_source":null,"ip":null,"sha256":null,"size":null,"truncated":false,"error":"disallowed by robots.txt","depth":1,"has_document":false,"document_sha256":null}"#,
+    ];
+
+    #[test]
+    fn stored_capture_records_read_back_and_encode_to_the_same_bytes() {
+        for stored in STORED {
+            let record: CaptureRecord =
+                from_json("captures", b"k", stored.as_bytes()).expect("decodes");
+            assert_eq!(
+                String::from_utf8(to_json(&record)).expect("JSON is UTF-8"),
+                stored
+            );
+        }
+    }
+
+    #[test]
+    fn a_record_from_before_content_addressed_documents_reads_without_a_digest() {
+        let legacy = STORED[1].replace(r#","document_sha256":null"#, "");
+        let record: CaptureRecord =
+            from_json("captures", b"k", legacy.as_bytes()).expect("decodes");
+        assert_eq!(record.document_sha256, None);
+        assert_eq!(record.error.as_deref(), Some("disallowed by robots.txt"));
+    }
 }
