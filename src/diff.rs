@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
 
 use crate::extract::{BlockKind, Document};
-use crate::text::push_terminal_safe;
+use crate::text::{is_cjk, is_combining_mark, push_terminal_safe};
 
 /// How to diff and how to show the result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -280,8 +280,9 @@ impl Claims {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
-    /// Han, kana, Hangul: no spaces between words, so each character stands alone.
+    /// [`is_cjk`]: no spaces between words, so each character stands alone.
     Cjk,
+    /// Letters, digits and the marks on them.
     Word,
     Space,
     /// Punctuation and symbols, one character each.
@@ -291,43 +292,13 @@ enum Class {
 fn class(c: char) -> Class {
     if is_cjk(c) {
         Class::Cjk
-    } else if c.is_alphanumeric() || is_combining(c) {
+    } else if c.is_alphanumeric() || is_combining_mark(c) {
         Class::Word
     } else if c.is_whitespace() {
         Class::Space
     } else {
         Class::Other
     }
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{1100}'..='\u{11FF}'     // Hangul Jamo
-        | '\u{2E80}'..='\u{2FDF}'   // CJK and Kangxi radicals
-        | '\u{3005}'..='\u{3007}'   // 々〆〇
-        | '\u{3040}'..='\u{30FF}'   // Hiragana, Katakana
-        | '\u{3130}'..='\u{318F}'   // Hangul compatibility Jamo
-        | '\u{31F0}'..='\u{31FF}'   // Katakana phonetic extensions
-        | '\u{3400}'..='\u{4DBF}'   // Han extension A
-        | '\u{4E00}'..='\u{9FFF}'   // Han
-        | '\u{A960}'..='\u{A97F}'   // Hangul Jamo extended A
-        | '\u{AC00}'..='\u{D7FF}'   // Hangul syllables, Jamo extended B
-        | '\u{F900}'..='\u{FAFF}'   // Han compatibility
-        | '\u{FF66}'..='\u{FFDC}'   // half-width Katakana and Hangul
-        | '\u{20000}'..='\u{3FFFF}' // Han extensions B and later
-    )
-}
-
-/// Combining marks not covered by `is_alphanumeric`: they belong to the word they modify.
-fn is_combining(c: char) -> bool {
-    matches!(c,
-        '\u{0300}'..='\u{036F}'
-        | '\u{0483}'..='\u{0489}'
-        | '\u{1AB0}'..='\u{1AFF}'
-        | '\u{1DC0}'..='\u{1DFF}'
-        | '\u{20D0}'..='\u{20FF}'
-        | '\u{FE20}'..='\u{FE2F}'
-    )
 }
 
 /// Words and whitespace runs as tokens; CJK characters and punctuation one per token. The

@@ -18,6 +18,8 @@
 //! - [`fetch`] owns reqwest: timeouts, body cap, redirects, the address guard, charset decoding.
 //! - [`extract`] turns HTML into a [`extract::Document`] of visible text blocks and links; it is
 //!   sync CPU work that the crawler runs on blocking threads.
+//! - [`text`] holds the rules about characters (whitespace, CJK, combining marks, terminal
+//!   safety) that extraction, claims and the diff share, so that they cannot disagree.
 //! - [`store`] owns sled: content-addressed bodies, capture records, documents, runs, pages.
 //! - [`cli`] is the command-line surface; [`demo`] serves built-in sites offline.
 

@@ -3,7 +3,8 @@
 use scraper::ElementRef;
 use url::Url;
 
-use super::{HTML_NS, MAX_DESCRIPTIONS, collapse_whitespace, resolve};
+use super::{HTML_NS, MAX_DESCRIPTIONS, resolve};
+use crate::text::collapse_whitespace;
 
 /// What the head of a page says about it.
 pub(super) struct Head {

@@ -12,6 +12,9 @@ use scraper::Html;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+// The crate's one whitespace rule, also where the fuzz targets have long found it.
+pub use crate::text::collapse_whitespace;
+
 /// What kind of place on the page a block of text came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -115,26 +118,6 @@ pub fn extract_parsed(html: &Html, base: &Url) -> Document {
 
     walker::walk(root, head.base, &mut doc);
     doc
-}
-
-/// Collapses every run of Unicode whitespace (NBSP and U+3000 included) to one ASCII space,
-/// trims, and drops invisible format characters (zero-width space, BOM, soft hyphen, word
-/// joiner) that would otherwise split words a reader sees whole.
-pub fn collapse_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            space = !out.is_empty();
-        } else if !matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{00AD}' | '\u{2060}') {
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// `href` resolved against `base`, if the result is an http(s) URL.

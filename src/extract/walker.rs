@@ -6,9 +6,10 @@ use scraper::node::Element;
 use scraper::{ElementRef, Node};
 use url::Url;
 
+use crate::text::collapse_whitespace;
+
 use super::{
-    Block, BlockKind, Document, HTML_NS, Image, Link, MAX_BLOCKS, MAX_IMAGES, MAX_LINKS,
-    collapse_whitespace, resolve,
+    Block, BlockKind, Document, HTML_NS, Image, Link, MAX_BLOCKS, MAX_IMAGES, MAX_LINKS, resolve,
 };
 
 /// Subtrees that never render as text. `head` is read separately for the title and metas;
