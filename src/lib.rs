@@ -20,6 +20,8 @@
 //!   imply `allow_private`?) and the fetch guard (may this address be reached?) both ask it.
 //! - [`extract`] turns HTML into a [`extract::Document`] of visible text blocks and links; it is
 //!   sync CPU work that the crawler runs on blocking threads.
+//! - [`text`] holds the rules about characters (whitespace, CJK, combining marks, terminal
+//!   safety) that extraction, claims and the diff share, so that they cannot disagree.
 //! - [`store`] owns sled: content-addressed bodies, capture records, documents, runs, pages.
 //! - [`cli`] is the command-line surface; [`demo`] serves built-in sites offline.
 

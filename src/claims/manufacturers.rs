@@ -6,9 +6,10 @@
 //! In image file names, which have no case to go by, those match in any case too.
 
 use crate::config::Manufacturer;
+use crate::text::is_cjk;
 
 use super::ClaimsError;
-use super::normalize::{is_cjk, lowercase_into, normalize, normalize_kept_into};
+use super::normalize::{lowercase_into, normalize, normalize_kept_into};
 use super::packs::PackManufacturer;
 use super::terms::{Bounded, Dict, excluded};
 

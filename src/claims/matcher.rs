@@ -14,12 +14,11 @@ use url::Url;
 
 use crate::config::{Manufacturer, Rule};
 use crate::extract::{Block, BlockKind, Document};
+use crate::text::collapse_whitespace;
 
 pub use super::manufacturers::KnownManufacturer;
 use super::manufacturers::{Makers, merge};
-use super::normalize::{
-    collapse_whitespace, lowercase_into, nfkc, normalize, normalize_kept_into, sentences,
-};
+use super::normalize::{lowercase_into, nfkc, normalize, normalize_kept_into, sentences};
 use super::packs::{self, PackRule};
 use super::script::is_traditional;
 use super::terms::{self, Bounded, Dict, Shape, excluded};

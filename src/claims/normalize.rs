@@ -6,13 +6,18 @@
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
+use crate::text::{is_combining_mark, is_invisible};
+// The crate's one CJK set, also where the fuzz targets have long found it.
+pub use crate::text::is_cjk;
+
 /// NFKC (full-width → half-width), case folding, whitespace and punctuation runs collapsed.
 ///
 /// Every run of characters that are neither letters, digits nor combining marks (whitespace,
 /// punctuation, symbols, controls) becomes one ASCII space; the result is trimmed. A run of
 /// whitespace alone next to a CJK character is dropped instead, since Chinese text spaces
-/// words only for looks. Zero-width and other invisible format characters are dropped without
-/// leaving a space, because they split words that a reader sees whole.
+/// words only for looks. Invisible characters are dropped without leaving a space, because
+/// they split words that a reader sees whole. What counts as each of these is
+/// [`crate::text`]'s rule, the same that extraction and the diff follow.
 pub fn normalize(text: &str) -> String {
     let mut kept = String::with_capacity(text.len());
     normalize_kept_into(text, &mut kept);
@@ -32,7 +37,7 @@ pub(crate) fn normalize_kept_into(text: &str, out: &mut String) {
         if is_invisible(c) {
             return;
         }
-        if !(is_alphanumeric(c) || is_mark(c)) {
+        if !(is_alphanumeric(c) || is_combining_mark(c)) {
             gap = if c.is_whitespace() && gap != Gap::Punctuation {
                 Gap::Space
             } else {
@@ -117,67 +122,6 @@ pub(crate) fn nfkc(text: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Owned(text.nfkc().collect())
     }
-}
-
-/// Collapses whitespace runs to one space, trims, and drops invisible characters: the text of a
-/// claim "as it stood".
-pub(crate) fn collapse_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            space = !out.is_empty();
-        } else if !is_invisible(c) {
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Zero-width and format characters that render as nothing.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
-    )
-}
-
-/// Combining marks that NFKC leaves uncomposed; they belong to the letter before them.
-fn is_mark(c: char) -> bool {
-    matches!(
-        c,
-        '\u{0300}'..='\u{036F}'
-            | '\u{0483}'..='\u{0489}'
-            | '\u{1AB0}'..='\u{1AFF}'
-            | '\u{1DC0}'..='\u{1DFF}'
-            | '\u{20D0}'..='\u{20FF}'
-            | '\u{3099}'..='\u{309A}'
-            | '\u{FE20}'..='\u{FE2F}'
-    )
-}
-
-/// Han, Kana and Hangul: scripts written without spaces between words, where terms match as
-/// substrings and a Latin term may touch them ("TI代理").
-pub fn is_cjk(c: char) -> bool {
-    matches!(
-        c,
-        '\u{1100}'..='\u{11FF}'
-            | '\u{2E80}'..='\u{2FDF}'
-            | '\u{3005}'..='\u{3007}'
-            | '\u{3040}'..='\u{30FF}'
-            | '\u{3130}'..='\u{318F}'
-            | '\u{31F0}'..='\u{31FF}'
-            | '\u{3400}'..='\u{4DBF}'
-            | '\u{4E00}'..='\u{9FFF}'
-            | '\u{AC00}'..='\u{D7AF}'
-            | '\u{F900}'..='\u{FAFF}'
-            | '\u{20000}'..='\u{3FFFF}'
-    )
 }
 
 /// Whether `c` may stand next to a Latin or Cyrillic term without making it part of a longer
@@ -314,6 +258,7 @@ fn is_abbreviation(before: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::collapse_whitespace;
 
     #[test]
     fn normalises_width_case_and_punctuation() {

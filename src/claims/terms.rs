@@ -7,7 +7,8 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::normalize::{boundary_after, boundary_before, is_cjk, is_word_at, normalize};
+use super::normalize::{boundary_after, boundary_before, is_word_at, normalize};
+use crate::text::is_cjk;
 
 /// Word-character class of the wildcard and the end boundary of wildcard regexes. Written as
 /// classes rather than `\b` because Unicode `\b` forces the regex engine off its DFA on
