@@ -70,18 +70,43 @@ fn texts(page: usize, round: u64) -> Vec<(String, u64)> {
         let part = (page * (CLAIMS_PER_PAGE - 6) + row) % 2_000;
         texts.push((format!("XC{part:05}-1CLG400I {}", LINES[part % 5]), 3));
     }
-    // Main content: two sentences of the page's own, one of which changes on some pages.
-    texts.push((
-        format!("Page {page} explains our military supply programme in detail"),
-        4,
-    ));
-    let own = if round == 1 && page % 50 == 0 {
-        format!("Page {page} now adds a new military sentence of its own for the bench")
+    // Main content: two sentences of the page's own; on four pages one is taken down and an
+    // unrelated one put up.
+    texts.push((own_sentence(page, 0), 4));
+    let own = if round == 1 && page.is_multiple_of(50) {
+        format!(
+            "Brand new {} for {} armed forces",
+            word(page, 3),
+            word(page, 4)
+        )
     } else {
-        format!("Page {page} also describes the defence and military customers we serve")
+        own_sentence(page, 1)
     };
     texts.push((own, 4));
     texts
+}
+
+const SYLLABLES: [&str; 20] = [
+    "ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "ba", "de", "fu", "go", "hi", "ja", "ke", "lu",
+    "ma", "no", "pe", "ri",
+];
+
+/// A made-up word for a page's slot: 8,000 of them, so no two pages say the same thing.
+fn word(page: usize, slot: u64) -> String {
+    let pick = mix(page as u64 * 31 + slot);
+    (0..3)
+        .map(|k| SYLLABLES[((pick >> (8 * k)) % 20) as usize])
+        .collect()
+}
+
+fn own_sentence(page: usize, n: u64) -> String {
+    format!(
+        "Our {} and {} division supplies {} military {} systems",
+        word(page, n * 8),
+        word(page, n * 8 + 1),
+        word(page, n * 8 + 2),
+        word(page, n * 8 + 5),
+    )
 }
 
 fn view(page: usize, round: u64) -> Arc<PageView> {

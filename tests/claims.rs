@@ -477,8 +477,18 @@ async fn flags_are_stable_printed_once_by_new_and_exported_in_every_format() {
     assert_eq!(again.len(), 1);
     assert_eq!(again[0]["flag_id"], first[0]["flag_id"]);
 
+    // A flag is its line; the reason stands under it.
+    let flag_lines = |text: &str| {
+        text.lines()
+            .filter(|l| !l.trim_start().starts_with("why:"))
+            .count()
+    };
     let new = stdout(&ws.run(&["flags", "--new"]).await);
-    assert_eq!(new.lines().count(), 1, "{new}");
+    assert_eq!(flag_lines(&new), 1, "{new}");
+    assert!(
+        new.contains("why: no page of the site carries it now"),
+        "{new}"
+    );
     let new = stdout(&ws.run(&["flags", "--new"]).await);
     assert_eq!(new.lines().count(), 0, "{new}");
 
@@ -516,4 +526,33 @@ async fn flags_are_stable_printed_once_by_new_and_exported_in_every_format() {
     let diff = stdout(&ws.run(&["diff", &server.url("/about.html")]).await);
     assert!(diff.contains("- p: ") && diff.contains("◀ claim"), "{diff}");
     assert!(!diff.contains('\u{1b}'), "no colour when not on a terminal");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_claim_leaving_one_pages_main_content_while_another_page_keeps_it_is_a_low_page_flag() {
+    for s in &SCRIPTS {
+        let main = |body: String| html(&format!("<div class=\"content\">{body}</div>"));
+        let home = vec![main(p(s.claim) + &p("Welcome."))];
+        let about = vec![
+            main(p(s.claim) + &p(s.neutral) + &p("Contact us for details.")),
+            main(p(s.neutral) + &p("Contact us for details.")),
+        ];
+        let (ws, codes, server) =
+            crawl_versions(vec![("/", home), ("/about.html", about)], 2, "").await;
+        let flags = flags_json(&ws).await;
+        assert_eq!(flags.len(), 1, "{}: {flags:#?}", s.name);
+        assert_eq!(codes, [0, 1], "{}", s.name);
+        let flag = &flags[0];
+        assert_eq!(flag["flag_type"], "claim_removed", "{}", s.name);
+        assert_eq!(flag["scope"], "page");
+        assert_eq!(flag["severity"], "low");
+        assert_eq!(flag["url"], server.url("/about.html"));
+        let reason = flag["reason"].as_str().unwrap_or_default();
+        assert!(
+            reason.contains("left the main content of this page")
+                && reason.contains("on 1 other page"),
+            "{}: {reason}",
+            s.name
+        );
+    }
 }

@@ -13,7 +13,7 @@ use regex::Regex;
 use url::Url;
 
 use crate::config::{Manufacturer, Rule};
-use crate::extract::{Block, BlockKind, Document};
+use crate::extract::{Block, BlockKind, Document, Region};
 use crate::text::collapse_whitespace;
 
 pub use super::manufacturers::KnownManufacturer;
@@ -298,7 +298,15 @@ impl Matcher {
                     i += run;
                     let text = collapse_whitespace(sentence);
                     if !self.rules[rule].partner {
-                        sink.add(self, rule, terms, text, &s.norm, block.kind, None);
+                        sink.add(
+                            self,
+                            rule,
+                            terms,
+                            text,
+                            &s.norm,
+                            (block.kind, block.region),
+                            None,
+                        );
                         continue;
                     }
                     if trigger.is_none() && opens_partner_section(block, document, &mut nav) {
@@ -315,7 +323,7 @@ impl Matcher {
                             terms.clone(),
                             text.clone(),
                             &s.norm,
-                            block.kind,
+                            (block.kind, block.region),
                             Some(m),
                         );
                     }
@@ -419,7 +427,7 @@ impl Matcher {
                     trigger.terms.clone(),
                     text.clone(),
                     &normalized,
-                    BlockKind::Alt,
+                    (BlockKind::Alt, Region::default()),
                     Some(m),
                 );
             }
@@ -453,7 +461,7 @@ impl Matcher {
                     trigger.terms.clone(),
                     text.clone(),
                     &normalized,
-                    BlockKind::Text,
+                    (BlockKind::Text, Region::default()),
                     Some(m),
                 );
             }
@@ -470,7 +478,7 @@ impl Sink {
         terms: Vec<String>,
         text: String,
         normalized: &str,
-        block: BlockKind,
+        (block, region): (BlockKind, Region),
         maker: Option<usize>,
     ) {
         if !self.seen.insert((rule, normalized.to_string(), maker)) {
@@ -486,7 +494,7 @@ impl Sink {
             normalized: normalized.to_string(),
             block,
             manufacturer: maker.map(|m| matcher.makers.list[m].name.clone()),
-            region: crate::extract::Region::default(),
+            region,
         });
     }
 }

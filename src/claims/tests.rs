@@ -17,10 +17,7 @@ fn doc(blocks: &[(BlockKind, &str)]) -> Document {
     Document {
         blocks: blocks
             .iter()
-            .map(|&(kind, text)| Block {
-                kind,
-                text: text.to_string(),
-            })
+            .map(|&(kind, text)| Block::new(kind, text))
             .collect(),
         ..Document::default()
     }
@@ -502,10 +499,7 @@ fn alt_text_with_partner_term() {
 #[test]
 fn images_and_links_built_by_hand() {
     let d = Document {
-        blocks: vec![Block {
-            kind: BlockKind::Heading,
-            text: "Line card".into(),
-        }],
+        blocks: vec![Block::new(BlockKind::Heading, "Line card")],
         images: vec![Image {
             src: "https://cdn.example/a/Maxim%20Integrated.png?v=2".into(),
             alt: String::new(),
@@ -704,14 +698,16 @@ fn built_in_manufacturers() {
 fn large_page() {
     let m = matcher();
     let blocks: Vec<Block> = (0..100_000)
-        .map(|i| Block {
-            kind: BlockKind::ListItem,
-            text: match i % 4 {
-                0 => format!("LM358DR{i} op-amp, 3.3V, SOIC-8. In stock: {i} pcs."),
-                1 => format!("我们销售电阻和电容，型号{i}。"),
-                2 => format!("Резистор {i} Ом, поставка со склада."),
-                _ => format!("Military grade part {i}."),
-            },
+        .map(|i| {
+            Block::new(
+                BlockKind::ListItem,
+                match i % 4 {
+                    0 => format!("LM358DR{i} op-amp, 3.3V, SOIC-8. In stock: {i} pcs."),
+                    1 => format!("我们销售电阻和电容，型号{i}。"),
+                    2 => format!("Резистор {i} Ом, поставка со склада."),
+                    _ => format!("Military grade part {i}."),
+                },
+            )
         })
         .collect();
     let d = Document {

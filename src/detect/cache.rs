@@ -84,12 +84,11 @@ impl<'a> ClaimCache<'a> {
 
 /// A block's place and a hash of its text (already whitespace-collapsed by extraction).
 fn block_mark(block: &Block) -> BlockMark {
-    let section = 0;
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     block.text.hash(&mut hasher);
     BlockMark {
-        section,
+        section: block.region.section,
         text: hasher.finish(),
     }
 }

@@ -173,7 +173,8 @@ fn site_pages(
             PageAfter::Unchanged => None,
             _ => capture.cloned(),
         };
-        if before.is_none() && after_capture.is_none() {
+        // A URL never captured well (a broken link, a missing sitemap) is no page of the site.
+        if before.is_none() && !matches!(after, PageAfter::Fetched(_)) {
             continue;
         }
         pages.push(SitePage {

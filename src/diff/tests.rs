@@ -31,18 +31,9 @@ fn assert_spans_rebuild(diff: &TextDiff) {
 fn document_lines_label_blocks() {
     let doc = Document {
         blocks: vec![
-            Block {
-                kind: BlockKind::Title,
-                text: "Acme".into(),
-            },
-            Block {
-                kind: BlockKind::ListItem,
-                text: "Radar".into(),
-            },
-            Block {
-                kind: BlockKind::TitleAttr,
-                text: "NATO".into(),
-            },
+            Block::new(BlockKind::Title, "Acme"),
+            Block::new(BlockKind::ListItem, "Radar"),
+            Block::new(BlockKind::TitleAttr, "NATO"),
         ],
         ..Document::default()
     };

@@ -6,6 +6,7 @@
 
 mod head;
 pub mod nesting;
+mod region;
 mod walker;
 
 use scraper::Html;
@@ -54,6 +55,20 @@ pub struct Region {
 pub struct Block {
     pub kind: BlockKind,
     pub text: String,
+    /// Unknown (0) in documents stored before regions were recorded.
+    #[serde(default)]
+    pub region: Region,
+}
+
+impl Block {
+    /// A block in an unknown place (tests, and text that comes from no element).
+    pub fn new(kind: BlockKind, text: impl Into<String>) -> Block {
+        Block {
+            kind,
+            text: text.into(),
+            region: Region::default(),
+        }
+    }
 }
 
 /// A link as written on the page, resolved against the page URL (and `<base href>`).
@@ -119,6 +134,7 @@ pub fn extract_parsed(html: &Html, base: &Url) -> Document {
         doc.blocks.push(Block {
             kind: BlockKind::Title,
             text: title.clone(),
+            region: region::head(),
         });
         doc.title = Some(title);
     }
@@ -126,6 +142,7 @@ pub fn extract_parsed(html: &Html, base: &Url) -> Document {
         .extend(head.descriptions.into_iter().map(|text| Block {
             kind: BlockKind::MetaDescription,
             text,
+            region: region::head(),
         }));
 
     walker::walk(root, head.base, &mut doc);

@@ -341,3 +341,70 @@ fn empty_and_garbage_input() {
     let d = doc("<<<>>></p></li><td>\u{0}x");
     assert!(d.blocks.iter().all(|b| !b.text.is_empty()));
 }
+
+fn region_of(d: &Document, text: &str) -> Region {
+    d.blocks
+        .iter()
+        .find(|b| b.text == text)
+        .map(|b| b.region)
+        .unwrap_or_else(|| panic!("no block {text:?} in {:#?}", d.blocks))
+}
+
+#[test]
+fn navigation_headers_footers_and_sidebars_are_boilerplate() {
+    let d = doc("<body>\
+        <nav><a href=\"/\">Home</a></nav>\
+        <div role=\"banner\"><p>Banner</p></div>\
+        <div class=\"content\"><p>Main text</p></div>\
+        <aside><p>Aside</p></aside>\
+        <div id=\"left-sidebar\"><ul><li>Sidebar item</li></ul></div>\
+        <div class=\"side\"><p>Side box</p></div>\
+        <div class=\"sidenote\"><p>A sidenote</p></div>\
+        <footer><p>Footer</p></footer></body>");
+    for text in [
+        "Home",
+        "Banner",
+        "Aside",
+        "Sidebar item",
+        "Side box",
+        "Footer",
+    ] {
+        assert!(region_of(&d, text).boilerplate, "{text}");
+    }
+    for text in ["Main text", "A sidenote"] {
+        assert!(!region_of(&d, text).boilerplate, "{text}");
+    }
+}
+
+#[test]
+fn sections_follow_the_containers_around_a_block() {
+    let d = doc("<body>\
+        <div class=\"content\"><h1>Title</h1><p>One</p><p>Two</p></div>\
+        <div class=\"box\"><h3>Featured</h3><p>Line</p></div>\
+        <div class=\"post-123\"><p>Post</p></div>\
+        <table><tr><td>Main column</td><td>Side column</td></tr></table></body>");
+    let section = |text| region_of(&d, text).section;
+    assert_ne!(section("One"), 0, "known places are never 0");
+    assert_eq!(section("One"), section("Two"));
+    assert_eq!(
+        section("Title"),
+        section("One"),
+        "a heading is in its container's section"
+    );
+    assert_ne!(section("One"), section("Line"));
+    assert_ne!(
+        section("Main column"),
+        section("Side column"),
+        "layout columns differ"
+    );
+    let other = doc("<body><div class=\"post-456\"><p>Other post</p></div></body>");
+    assert_eq!(
+        section("Post"),
+        other
+            .blocks
+            .iter()
+            .find(|b| b.text == "Other post")
+            .map_or(0, |b| b.region.section),
+        "page numbers in class names leave the section the same"
+    );
+}

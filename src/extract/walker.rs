@@ -8,9 +8,15 @@ use url::Url;
 
 use crate::text::collapse_whitespace;
 
+use super::region;
 use super::{
-    Block, BlockKind, Document, HTML_NS, Image, Link, MAX_BLOCKS, MAX_IMAGES, MAX_LINKS, resolve,
+    Block, BlockKind, Document, HTML_NS, Image, Link, MAX_BLOCKS, MAX_IMAGES, MAX_LINKS, Region,
+    resolve,
 };
+
+/// Most earlier siblings counted to place a table cell: a row of a hostile page can hold
+/// millions of cells, and layout tables have a handful.
+const MAX_CELL_INDEX: usize = 64;
 
 /// Subtrees that never render as text. `head` is read separately for the title and metas;
 /// `title` can also appear in the body of a malformed page; media and canvas hold fallback
@@ -132,6 +138,9 @@ struct Walker {
     /// that a block comes before what was found in the middle of it.
     pending: Vec<Block>,
     kinds: Vec<BlockKind>,
+    /// Per open block element: the region inside it, and the region of its own text (a
+    /// paragraph's or list item's text belongs to the containers around it).
+    regions: Vec<(Region, Region)>,
     buf: String,
     hidden: usize,
     anchors: Vec<Anchor>,
@@ -147,6 +156,7 @@ impl Walker {
             blocks,
             pending: Vec::new(),
             kinds: Vec::new(),
+            regions: Vec::new(),
             buf: String::new(),
             hidden: 0,
             anchors: Vec::new(),
@@ -158,6 +168,36 @@ impl Walker {
 
     fn kind(&self) -> BlockKind {
         self.kinds.last().copied().unwrap_or(BlockKind::Text)
+    }
+
+    /// The region of text met now.
+    fn region(&self) -> Region {
+        self.regions.last().map_or_else(region::body, |r| r.1)
+    }
+
+    /// Opens `element`'s region; `leaf` elements (paragraphs, headings, list items, cells) give
+    /// their text the region around them.
+    fn open_region(&mut self, element: ElementRef<'_>, leaf: bool) {
+        let outer = self.regions.last().map_or_else(region::body, |r| r.0);
+        let index = if matches!(element.value().name(), "td" | "th") {
+            element
+                .prev_siblings()
+                .filter(|n| n.value().is_element())
+                .take(MAX_CELL_INDEX)
+                .count()
+        } else {
+            0
+        };
+        let inside = region::inside(outer, element.value(), index);
+        let text = if leaf {
+            Region {
+                boilerplate: inside.boilerplate,
+                ..outer
+            }
+        } else {
+            inside
+        };
+        self.regions.push((inside, text));
     }
 
     /// The innermost anchor, if the current node belongs to its visible text.
@@ -186,11 +226,15 @@ impl Walker {
                 Layout::Block => {
                     self.boundary();
                     self.kinds.push(self.kind());
+                    self.open_region(element, false);
                     opened.block = true;
                 }
                 Layout::Kind(kind) => {
                     self.boundary();
                     self.kinds.push(kind);
+                    // A cell is a column of its table as much as a block: its text keeps the
+                    // column, which tells a layout table's main column from its sidebar.
+                    self.open_region(element, kind != BlockKind::TableCell);
                     opened.block = true;
                 }
             }
@@ -257,6 +301,7 @@ impl Walker {
         if opened.block {
             self.boundary();
             self.kinds.pop();
+            self.regions.pop();
         }
         if opened.hidden {
             self.hidden -= 1;
@@ -285,7 +330,8 @@ impl Walker {
         self.buf.clear();
         if !text.is_empty() {
             let kind = self.kind();
-            self.push_block(Block { kind, text });
+            let region = self.region();
+            self.push_block(Block { kind, text, region });
         }
         let pending = std::mem::take(&mut self.pending);
         for block in pending {
@@ -305,7 +351,11 @@ impl Walker {
         if text.is_empty() {
             return;
         }
-        let block = Block { kind, text };
+        let block = Block {
+            kind,
+            text,
+            region: self.region(),
+        };
         // `<a title="X"><img title="X"></a>` is one tooltip to a reader.
         let previous = self.pending.last().or(self.blocks.last());
         if kind == BlockKind::TitleAttr && previous == Some(&block) {

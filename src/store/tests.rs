@@ -42,10 +42,10 @@ fn document() -> Document {
     Document {
         title: Some("About".to_string()),
         lang: Some("en".to_string()),
-        blocks: vec![Block {
-            kind: BlockKind::Text,
-            text: "Top distributor for military and aerospace".to_string(),
-        }],
+        blocks: vec![Block::new(
+            BlockKind::Text,
+            "Top distributor for military and aerospace",
+        )],
         links: Vec::new(),
         images: Vec::new(),
     }

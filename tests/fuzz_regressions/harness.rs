@@ -325,10 +325,7 @@ pub fn claims(data: &[u8]) {
                     BlockKind::Text
                 }
             };
-            doc.blocks.push(Block {
-                kind,
-                text: chars.as_str().to_owned(),
-            });
+            doc.blocks.push(Block::new(kind, chars.as_str()));
         }
     }
 
