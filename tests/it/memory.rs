@@ -2,11 +2,9 @@
 //! pages as big as max_body, several targets at once, stays under
 //! cores × 50 × max_body + concurrency × 4 × max_body + 100 MiB.
 
-mod support;
-
 use std::process::Command;
 
-use support::*;
+use crate::support::*;
 
 /// A dense page of about `size` bytes: many small elements, links, images with alt text.
 fn dense_page(size: usize) -> String {

@@ -4,7 +4,7 @@
 //! corpus entries, go there; to rerun a fuzzer see fuzz/README.md.
 
 #[allow(dead_code)]
-#[path = "fuzz_regressions/harness.rs"]
+#[path = "../fuzz_regressions/harness.rs"]
 mod harness;
 
 use std::path::PathBuf;

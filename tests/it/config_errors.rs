@@ -1,9 +1,7 @@
 //! Every malformed targets.toml we could think of, through the real binary: each must fail with
 //! exit 2 and a message naming the file, the line and what is wrong.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 const SEED: &str = "seeds = [\"http://127.0.0.1:9/\"]";
 

@@ -2,15 +2,13 @@
 //! record every request (429 back-off, robots.txt, crawl-delay, sitemaps, limits, scope,
 //! redirects, compressed bodies, signals, failing targets).
 
-mod support;
-
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use claimwatch::store::Outcome;
-use support::*;
 
 fn page(links: &[&str], text: &str) -> Reply {
     let links: String = links

@@ -6,16 +6,14 @@
 //! Mounting a tmpfs needs root (CAP_SYS_ADMIN), as these tests have in CI. Without it they fail
 //! and say so: a silent skip would hide that the disk-full path is untested.
 
-mod support;
-
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use sha2::{Digest, Sha256};
-use support::*;
 
 /// A tmpfs mounted for one test, unmounted when dropped (also when the test fails).
 struct Tmpfs {

@@ -14,8 +14,6 @@
 //! is missing or does not match, or a capture that an earlier check saw (after a clean open and
 //! close, so on disk) missing now.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
@@ -23,9 +21,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use claimwatch::store::{CaptureRecord, Store};
 use sha2::{Digest, Sha256};
-use support::*;
 
 /// Leaf pages of the site.
 const PAGES: usize = 400;
