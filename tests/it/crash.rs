@@ -365,6 +365,7 @@ fn keep_copy(store: &Path, round: usize) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sigkill_at_random_moments_never_loses_or_half_writes_a_capture() {
+    let _turn = heavy_test_turn().await;
     let test_started = Instant::now();
     let seed = seed();
     println!("crash seed {seed} (replay with CLAIMWATCH_CRASH_SEED={seed})");

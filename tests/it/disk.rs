@@ -245,6 +245,7 @@ fn says_disk_full(line: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_full_disk_fails_the_crawl_clearly_and_the_store_survives() {
+    let _turn = heavy_test_turn().await;
     let started = Instant::now();
     let run = crawl_into_a_full_disk().await;
     let (out, err) = (stdout(&run.output), plain_stderr(&run.output));
@@ -315,6 +316,7 @@ async fn a_full_disk_fails_the_crawl_clearly_and_the_store_survives() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_full_disk_stops_the_crawl_soon() {
+    let _turn = heavy_test_turn().await;
     let run = crawl_into_a_full_disk().await;
     // sled writes while it opens: a store on a full disk does not open at all.
     run.tmpfs.resize("64m");
@@ -333,6 +335,7 @@ async fn a_full_disk_stops_the_crawl_soon() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_full_disk_is_reported_once_with_the_store_path() {
+    let _turn = heavy_test_turn().await;
     let run = crawl_into_a_full_disk().await;
     let err = plain_stderr(&run.output);
     let raw = stderr(&run.output);

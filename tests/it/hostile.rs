@@ -822,6 +822,7 @@ async fn ever_deeper_paths_stop_at_max_depth() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn page_with_100k_links_is_extracted_quickly_and_bounded() {
+    let _turn = heavy_test_turn().await;
     let links: String = (0..100_000)
         .map(|i| format!("<a href=\"/l/{i}\">{i}</a>\n"))
         .collect();
@@ -865,6 +866,7 @@ async fn page_with_100k_links_is_extracted_quickly_and_bounded() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn html_nested_100k_deep_is_extracted_quickly() {
+    let _turn = heavy_test_turn().await;
     let html = format!(
         "<html><body>{}<p>Deep inside the page</p>{}</body></html>",
         "<div>".repeat(100_000),
@@ -875,6 +877,7 @@ async fn html_nested_100k_deep_is_extracted_quickly() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lists_nested_100k_deep_are_extracted_quickly() {
+    let _turn = heavy_test_turn().await;
     // `li` may omit its end tag, but nested in `ul` it still deepens html5ever's stack, which
     // the parser scans for every block start tag: the nesting guard must count it.
     let html = format!(

@@ -5,7 +5,8 @@
 //!
 //! The tests of all areas run side by side on the harness's threads, so none may change what
 //! the process shares (environment, current directory, signal handlers): each starts its own
-//! servers, workspace and child processes.
+//! servers, workspace and child processes. The tests that load the whole machine take turns
+//! through [`support::heavy_test_turn`].
 
 mod support;
 

@@ -429,3 +429,6 @@ pub async fn crawl_ok(ws: &Workspace) -> Output {
 }
 
 pub mod hostile;
+mod isolation;
+
+pub use isolation::{heavy_test_turn, in_a_fresh_process, rerun_in_a_fresh_process};
