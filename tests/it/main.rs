@@ -19,3 +19,4 @@ mod fuzz_regressions;
 mod hostile;
 mod memory;
 mod politeness;
+mod regression;
