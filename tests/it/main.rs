@@ -6,7 +6,10 @@
 //! The tests of all areas run side by side on the harness's threads, so none may change what
 //! the process shares (environment, current directory, signal handlers): each starts its own
 //! servers, workspace and child processes. The tests that load the whole machine take turns
-//! through [`support::heavy_test_turn`].
+//! through [`support::heavy_test_turn`], and the one that reads a child's peak memory runs again
+//! in a process of its own ([`support::rerun_in_a_fresh_process`]).
+//!
+//! `regression` holds a test for every bug fixed, named for what broke.
 
 mod support;
 
