@@ -1,6 +1,6 @@
 #![no_main]
 
-//! The body is shared with tests/fuzz_regressions.rs, which replays saved inputs without
+//! The body is shared with tests/it/fuzz_regressions.rs, which replays saved inputs without
 //! cargo-fuzz.
 
 #[path = "../../tests/fuzz_regressions/harness.rs"]

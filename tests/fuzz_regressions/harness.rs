@@ -1,5 +1,5 @@
 //! The bodies of the fuzz targets, shared by `fuzz/fuzz_targets/*.rs` (through `#[path]`) and by
-//! `tests/fuzz_regressions.rs`, which replays every saved input under `tests/fuzz_regressions/`
+//! `tests/it/fuzz_regressions.rs`, which replays every saved input under `tests/fuzz_regressions/`
 //! without cargo-fuzz. Each function takes the raw fuzzer input and panics when an invariant
 //! breaks.
 

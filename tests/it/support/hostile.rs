@@ -119,12 +119,6 @@ impl Plan {
         self
     }
 
-    /// Written after the repeats.
-    pub fn then(mut self, tail: impl Into<Bytes>) -> Plan {
-        self.tail = tail.into();
-        self
-    }
-
     pub fn ending(mut self, end: End) -> Plan {
         self.end = end;
         self
@@ -299,20 +293,16 @@ fn parse_hit(request: &[u8]) -> Hit {
         .and_then(|line| line.split_whitespace().nth(1))
         .unwrap_or_default()
         .to_string();
-    let mut host = String::new();
     let mut user_agent = String::new();
     for line in lines {
-        if let Some((name, value)) = line.split_once(':') {
-            if name.trim().eq_ignore_ascii_case("host") {
-                host = value.trim().to_string();
-            } else if name.trim().eq_ignore_ascii_case("user-agent") {
-                user_agent = value.trim().to_string();
-            }
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("user-agent")
+        {
+            user_agent = value.trim().to_string();
         }
     }
     Hit {
         at: Instant::now(),
-        host,
         path,
         user_agent,
     }

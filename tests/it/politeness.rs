@@ -2,17 +2,15 @@
 //! record every request (429 back-off, robots.txt, crawl-delay, sitemaps, limits, scope,
 //! redirects, compressed bodies, signals, failing targets).
 
-mod support;
-
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use claimwatch::store::Outcome;
-use support::*;
 
-fn page(links: &[&str], text: &str) -> Reply {
+pub(crate) fn page(links: &[&str], text: &str) -> Reply {
     let links: String = links
         .iter()
         .map(|l| format!("<a href=\"{l}\">{l}</a> "))
@@ -20,7 +18,7 @@ fn page(links: &[&str], text: &str) -> Reply {
     Reply::html(format!("<html><body><p>{text}</p>{links}</body></html>"))
 }
 
-fn robots_txt(text: &str) -> Reply {
+pub(crate) fn robots_txt(text: &str) -> Reply {
     Reply::bytes("text/plain", text.as_bytes().to_vec())
 }
 
@@ -56,7 +54,7 @@ fn page_paths(server: &Server) -> Vec<String> {
 }
 
 /// `claimwatch history WHAT`, which must succeed; the capture rows (header dropped).
-async fn history(ws: &Workspace, what: &str) -> Vec<String> {
+pub(crate) async fn history(ws: &Workspace, what: &str) -> Vec<String> {
     let output = ws.run(&["history", what]).await;
     assert_eq!(
         output.status.code(),
@@ -72,7 +70,7 @@ async fn history(ws: &Workspace, what: &str) -> Vec<String> {
 }
 
 /// The STATUS column of a history row ("200", "429", "refused", "failed", ...).
-fn status_word(row: &str) -> &str {
+pub(crate) fn status_word(row: &str) -> &str {
     row.split_whitespace().nth(2).unwrap_or_default()
 }
 
@@ -206,26 +204,6 @@ async fn robots_crawl_delay_spaces_page_requests() {
     // Every request after robots.txt was read (sitemap, pages) honours the 1 s delay, although
     // the configured rate would allow 100 a second.
     assert_spaced(&hits[1..], Duration::from_millis(900), "Crawl-delay: 1");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn robots_crawl_delay_also_spaces_the_request_after_robots_txt() {
-    let server = serve(vec![
-        ("/robots.txt", robots_txt("User-agent: *\nCrawl-delay: 1\n")),
-        ("/", page(&[], "home")),
-    ])
-    .await;
-    let ws = one_target(&server, "");
-    crawl_ok(&ws).await;
-    let hits = server.hits();
-    assert!(hits.len() >= 2, "{:?}", server.paths());
-    assert_eq!(hits[0].path, "/robots.txt");
-    let gap = hits[1].at - hits[0].at;
-    assert!(
-        gap >= Duration::from_millis(900),
-        "{} requested {gap:?} after a robots.txt asking for Crawl-delay: 1",
-        hits[1].path
-    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -723,8 +701,9 @@ fn closed_port() -> u16 {
     listener.local_addr().expect("addr").port()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn unreachable_target_fails_alone_and_the_others_go_on() {
+/// Two targets: `down`, seeded at a port nothing listens on, and `up`, a small site on the
+/// returned server. Also returns the unreachable seed.
+pub(crate) async fn an_unreachable_and_a_healthy_target() -> (Server, String, Workspace) {
     let server = Server::start("127.0.0.1", 0, linked_site(2))
         .await
         .expect("server");
@@ -732,6 +711,12 @@ async fn unreachable_target_fails_alone_and_the_others_go_on() {
     let ws = Workspace::new(
         &(fast_crawl("") + &target("down", &down_seed, "") + &target("up", &server.url("/"), "")),
     );
+    (server, down_seed, ws)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unreachable_target_fails_alone_and_the_others_go_on() {
+    let (server, _, ws) = an_unreachable_and_a_healthy_target().await;
     // One healthy target is enough for the run to succeed.
     let output = crawl_ok(&ws).await;
     let mut pages = page_paths(&server);
@@ -741,22 +726,4 @@ async fn unreachable_target_fails_alone_and_the_others_go_on() {
     assert!(down.contains("FAILED"), "{down}");
     let up = summary_line(&output, "up");
     assert!(!up.contains("FAILED"), "{up}");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn unreachable_targets_seed_has_a_failed_capture() {
-    let server = Server::start("127.0.0.1", 0, linked_site(2))
-        .await
-        .expect("server");
-    let down_seed = format!("http://127.0.0.1:{}/", closed_port());
-    let ws = Workspace::new(
-        &(fast_crawl("") + &target("down", &down_seed, "") + &target("up", &server.url("/"), "")),
-    );
-    crawl_ok(&ws).await;
-    let rows = history(&ws, "down").await;
-    assert!(
-        rows.iter()
-            .any(|r| r.contains(&down_seed) && status_word(r) == "failed"),
-        "the seed's failed fetch is recorded: {rows:?}"
-    );
 }

@@ -1,10 +1,11 @@
 //! Replays every input saved under tests/fuzz_regressions/<target>/ through the body of its
 //! fuzz target (tests/fuzz_regressions/harness.rs, which fuzz/fuzz_targets/*.rs share), so CI
-//! runs them without cargo-fuzz or nightly. Crash inputs, and a few of the slowest or largest
-//! corpus entries, go there; to rerun a fuzzer see fuzz/README.md.
+//! runs them without cargo-fuzz or nightly. That folder is the one place for saved inputs: the
+//! seeds the fuzzers start from beside every input they found (`crash-*`, `slow-*`). To rerun a
+//! fuzzer see fuzz/README.md.
 
 #[allow(dead_code)]
-#[path = "fuzz_regressions/harness.rs"]
+#[path = "../fuzz_regressions/harness.rs"]
 mod harness;
 
 use std::path::PathBuf;

@@ -1,12 +1,10 @@
 //! The crawl, end to end: the real binary against loopback servers.
 
-mod support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use support::*;
+use crate::support::*;
 
 fn page(links: &[&str], text: &str) -> Reply {
     let links: String = links

@@ -1,10 +1,8 @@
 //! Shared helpers for the integration tests: loopback HTTP servers that record every request,
 //! and a runner for the real `claimwatch` binary.
 
-#![allow(dead_code)]
-
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -21,7 +19,6 @@ use tokio_util::sync::CancellationToken;
 #[derive(Debug, Clone)]
 pub struct Hit {
     pub at: Instant,
-    pub host: String,
     /// Path and query.
     pub path: String,
     pub user_agent: String,
@@ -156,7 +153,6 @@ async fn answer(State(state): State<Arc<ServerState>>, request: Request) -> Resp
     };
     state.hits.push(Hit {
         at: Instant::now(),
-        host: header("host"),
         path: path.clone(),
         user_agent: header("user-agent"),
     });
@@ -227,10 +223,6 @@ impl Workspace {
         let dir = tempfile::tempdir().expect("create a temp dir");
         std::fs::write(dir.path().join("targets.toml"), targets_toml).expect("write targets.toml");
         Workspace { dir }
-    }
-
-    pub fn path(&self) -> &Path {
-        self.dir.path()
     }
 
     pub fn targets(&self) -> PathBuf {
@@ -429,3 +421,6 @@ pub async fn crawl_ok(ws: &Workspace) -> Output {
 }
 
 pub mod hostile;
+mod isolation;
+
+pub use isolation::{heavy_test_turn, in_a_fresh_process, rerun_in_a_fresh_process};

@@ -1,12 +1,10 @@
 //! Claims, change detection and flags, end to end, in English, Simplified and Traditional
 //! Chinese and Russian: one test per rule of docs/contract.md "What is and is not a change".
 
-mod support;
-
 use std::sync::atomic::Ordering;
 
+use crate::support::*;
 use serde_json::Value;
-use support::*;
 
 /// One script's sentences: a claim, a rewording that keeps its term (most of the wording
 /// shared), one that drops it, and neutral text.

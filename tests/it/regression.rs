@@ -1,0 +1,185 @@
+//! Regressions: one test per bug found in the field, each named for what broke.
+//!
+//! The rule: every bug fixed gets a test here, named for what broke, with a doc comment saying
+//! how the bug showed. The test borrows the helpers of the area it belongs to rather than
+//! copying them. A fuzzer's find also keeps its input under tests/fuzz_regressions/<target>/,
+//! which `fuzz_regressions` replays; the finds so far are unit tests beside the nesting guard
+//! they broke.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
+use std::time::Duration;
+
+use crate::config_errors::{check_names_line_and_problem, target_with};
+use crate::crash::{check_store, site};
+use crate::disk::{crawl_into_a_full_disk, plain_stderr, says_disk_full};
+use crate::hostile::deep_page_keeps_its_text;
+use crate::politeness::{
+    an_unreachable_and_a_healthy_target, history, page, robots_txt, status_word,
+};
+use crate::support::*;
+
+/// The request right after robots.txt went out at once, whatever Crawl-delay said: the delay
+/// took effect only from the next request the host's limiter handed out.
+#[tokio::test(flavor = "multi_thread")]
+async fn robots_crawl_delay_also_spaces_the_request_after_robots_txt() {
+    let server = serve(vec![
+        ("/robots.txt", robots_txt("User-agent: *\nCrawl-delay: 1\n")),
+        ("/", page(&[], "home")),
+    ])
+    .await;
+    let ws = one_target(&server, "");
+    crawl_ok(&ws).await;
+    let hits = server.hits();
+    assert!(hits.len() >= 2, "{:?}", server.paths());
+    assert_eq!(hits[0].path, "/robots.txt");
+    let gap = hits[1].at - hits[0].at;
+    assert!(
+        gap >= Duration::from_millis(900),
+        "{} requested {gap:?} after a robots.txt asking for Crawl-delay: 1",
+        hits[1].path
+    );
+}
+
+/// A site that could not be reached left nothing in its history, so nothing said why it had no
+/// pages.
+#[tokio::test(flavor = "multi_thread")]
+async fn unreachable_targets_seed_has_a_failed_capture() {
+    let (_server, down_seed, ws) = an_unreachable_and_a_healthy_target().await;
+    crawl_ok(&ws).await;
+    let rows = history(&ws, "down").await;
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(&down_seed) && status_word(r) == "failed"),
+        "the seed's failed fetch is recorded: {rows:?}"
+    );
+}
+
+/// 100k nested `<ul><li>` took 15 to 30 s to extract: list items were not counted as depth,
+/// since their end tag may be omitted.
+#[tokio::test(flavor = "multi_thread")]
+async fn lists_nested_100k_deep_are_extracted_quickly() {
+    let _turn = heavy_test_turn().await;
+    // `li` may omit its end tag, but nested in `ul` it still deepens html5ever's stack, which
+    // the parser scans for every block start tag: the nesting guard must count it.
+    let html = format!(
+        "<html><body>{}<p>Deep inside the list</p></body></html>",
+        "<ul><li>".repeat(100_000)
+    );
+    deep_page_keeps_its_text("100k nested lists", "/lists", html, "Deep inside the list").await;
+}
+
+/// sled 0.34.7 writes a snapshot during every open that finds new log entries, as
+/// `snap.<lsn>.generating`, renamed to `snap.<lsn>` once written and synced. A SIGKILL in between
+/// (found by `crash::sigkill_at_random_moments_never_loses_or_half_writes_a_capture`: "Read
+/// corrupted data at file offset None" at the next open) leaves the file half-written, and sled
+/// took it for the newest snapshot and refused every later open. This puts such a file in place
+/// deterministically, as the kill left it: empty (killed right after creating it) or whole but
+/// for its trailing CRC (killed before the last write).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_snapshot_left_half_written_by_a_kill_does_not_stop_the_store_opening() {
+    let server = Server::start("127.0.0.1", 0, site(7, Arc::new(AtomicUsize::new(0))))
+        .await
+        .expect("start the test server");
+    let ws = Workspace::new(&site_at_200_per_second(&server, 20));
+    crawl_ok(&ws).await;
+    let mut committed = BTreeMap::new();
+    // This open replays the crawl's log and writes the store's first snapshot.
+    check_store(&ws.store(), &mut committed, "after the crawl");
+    assert!(committed.len() >= 20, "{} captures", committed.len());
+
+    for (variant, cut) in [("empty", None), ("without its CRC", Some(4))] {
+        // New log entries since the snapshot, so the next open writes a newer one: that is the
+        // one a kill leaves unfinished.
+        crawl_ok(&ws).await;
+        let (lsn, newest) = snapshots(&ws.store())
+            .pop()
+            .expect("the store has a snapshot");
+        let bytes = std::fs::read(&newest).expect("read the snapshot");
+        let unfinished = match cut {
+            None => Vec::new(),
+            Some(cut) => bytes[..bytes.len() - cut].to_vec(),
+        };
+        let name = format!("snap.{:016X}.generating", lsn + 1);
+        std::fs::write(ws.store().join(&name), unfinished).expect("write the snapshot");
+        let context = format!("a {variant} {name}");
+        check_store(&ws.store(), &mut committed, &context);
+        assert!(
+            !ws.store().join(&name).exists(),
+            "{context}: the unfinished snapshot is left in place"
+        );
+    }
+    let verify = ws.run(&["verify"]).await;
+    assert_eq!(verify.status.code(), Some(0), "{}", stderr(&verify));
+}
+
+/// The `snap.<lsn>` files of a sled store, newest last, with their lsn.
+fn snapshots(store: &Path) -> Vec<(u64, PathBuf)> {
+    let mut found: Vec<(u64, PathBuf)> = std::fs::read_dir(store)
+        .expect("list the store")
+        .map(|entry| entry.expect("list the store").path())
+        .filter_map(|path| {
+            let name = path.file_name()?.to_str()?;
+            let lsn = u64::from_str_radix(name.strip_prefix("snap.")?, 16).ok()?;
+            Some((lsn, path))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// On a full disk the crawl went on fetching every page after the store had failed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_disk_stops_the_crawl_soon() {
+    let _turn = heavy_test_turn().await;
+    let run = crawl_into_a_full_disk().await;
+    // sled writes while it opens: a store on a full disk does not open at all.
+    run.tmpfs.resize("64m");
+    let kept = {
+        let store = run.ws.open_store();
+        store.stats().expect("stats").captures as usize
+    };
+    let requested = run.server.pages_requested().len();
+    // Captures go to the store one at a time, so the first failed write comes right after the
+    // last kept capture; a handful more requests may be in flight, no more.
+    assert!(
+        requested <= kept + 5,
+        "the crawl went on after the store failed: {requested} pages requested, {kept} stored"
+    );
+}
+
+/// On a full disk the failure was logged once per page, in colour even into a pipe, and without
+/// naming the store.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_disk_is_reported_once_with_the_store_path() {
+    let _turn = heavy_test_turn().await;
+    let run = crawl_into_a_full_disk().await;
+    let err = plain_stderr(&run.output);
+    let raw = stderr(&run.output);
+    assert!(
+        !raw.contains('\u{1b}'),
+        "stderr is not a terminal: no colour codes:\n{raw}"
+    );
+    let full_lines = err.lines().filter(|l| says_disk_full(l)).count();
+    assert!(
+        (1..=3).contains(&full_lines),
+        "the full disk should be reported once, not {full_lines} times:\n{err}"
+    );
+    let store = run.ws.store().display().to_string();
+    assert!(
+        err.lines().any(|l| says_disk_full(l) && l.contains(&store)),
+        "the report should name the store {store}:\n{err}"
+    );
+}
+
+/// `[[crawl]]` where `[crawl]` belongs was reported as "invalid type: map, expected a string",
+/// with no hint of which table.
+#[tokio::test(flavor = "multi_thread")]
+async fn crawl_written_as_an_array_of_tables_is_named_in_the_error() {
+    let text = "[[crawl]]\nrate = \"1/s\"\n".to_string() + &target_with("");
+    if let Err(failure) = check_names_line_and_problem(&text, 1, &["crawl"]).await {
+        panic!("[crawl] written as an array: {failure}");
+    }
+}
