@@ -23,3 +23,4 @@ mod hostile;
 mod memory;
 mod politeness;
 mod regression;
+mod rotation;

@@ -4,13 +4,12 @@
 //! holding the featured lines without their part numbers. Rotation must raise nothing; a
 //! removal, an addition, a rewording and an unrelated swap must each come out as what they are.
 
-mod support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
-use support::*;
+
+use crate::support::*;
 
 /// One company's words in one script.
 struct Lang {
