@@ -35,5 +35,6 @@ pub mod exit;
 pub mod extract;
 pub mod fetch;
 pub mod flags;
+pub mod run;
 pub mod store;
 pub mod text;

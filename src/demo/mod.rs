@@ -13,8 +13,8 @@ use anyhow::{Context, Result};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
-use crate::crawl::{self, CrawlOptions};
 use crate::exit::Exit;
+use crate::run::{self, RunOptions};
 use crate::store::Store;
 use server::Site;
 
@@ -89,10 +89,10 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
         }
         println!("\n== {label} ==");
         let started = Instant::now();
-        let report = crawl::run(
+        let report = run::run(
             &config,
             store.clone(),
-            CrawlOptions::default(),
+            RunOptions::default(),
             CancellationToken::new(),
         )
         .await?;
