@@ -9,9 +9,11 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio_util::sync::CancellationToken;
 
-use super::{Cli, human_bytes};
+use super::Cli;
+use crate::config::human_size;
 use crate::crawl::{CrawlOptions, OnCapture};
 use crate::exit::Exit;
+use crate::flags::show::one_line;
 use crate::run::{self, RunOptions, RunReport, target_failed};
 use crate::store::{Store, TargetCounts};
 
@@ -106,7 +108,7 @@ fn counts_line(label: &str, c: &TargetCounts) -> String {
         c.failed,
         c.robots_blocked,
         c.new_bodies,
-        human_bytes(c.bytes),
+        human_size(c.bytes),
     )
 }
 
@@ -139,7 +141,7 @@ fn print_summary(report: &RunReport, elapsed: Duration, store: &Store) -> Result
     if !report.new_flags.is_empty() {
         writeln!(out, "{} new flags:", report.new_flags.len())?;
         for flag in &report.new_flags {
-            writeln!(out, "  {}", super::flags::one_line(flag))?;
+            writeln!(out, "  {}", one_line(flag))?;
         }
     }
     if report.interrupted {

@@ -11,6 +11,7 @@ use crate::crawl::canonical::canonical_str;
 use crate::detect::ClaimCache;
 use crate::diff::{DiffOptions, diff_lines, document_lines, render};
 use crate::exit::Exit;
+use crate::flags::show::{one_line, why_line};
 use crate::store::{CaptureRecord, Store};
 
 pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<Exit> {
@@ -76,8 +77,8 @@ pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<
             .iter()
             .filter(|f| f.url == new.url && f.after.capture_id == new_id)
         {
-            writeln!(out, "flag: {}", super::flags::one_line(flag))?;
-            if let Some(why) = super::flags::why_line(flag) {
+            writeln!(out, "flag: {}", one_line(flag))?;
+            if let Some(why) = why_line(flag) {
                 writeln!(out, "{why}")?;
             }
         }

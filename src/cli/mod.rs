@@ -7,7 +7,7 @@ mod check;
 mod claims;
 mod crawl;
 mod diff;
-pub mod flags;
+mod flags;
 mod history;
 mod verify;
 
@@ -166,9 +166,4 @@ fn init_logging(verbose: u8) {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
-}
-
-/// Formats a byte count for people: "1.2 MiB".
-pub(crate) fn human_bytes(bytes: u64) -> String {
-    bytesize::ByteSize::b(bytes).display().iec().to_string()
 }

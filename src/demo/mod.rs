@@ -113,8 +113,8 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
             started.elapsed().as_secs_f64()
         );
         for flag in &report.new_flags {
-            println!("  {}", crate::cli::flags::one_line(flag));
-            if let Some(why) = crate::cli::flags::why_line(flag) {
+            println!("  {}", crate::flags::show::one_line(flag));
+            if let Some(why) = crate::flags::show::why_line(flag) {
                 println!("  {why}");
             }
         }
@@ -146,7 +146,7 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
         "\nstore: {} captures, {} distinct bodies ({} compressed), {} pages",
         stats.captures,
         stats.bodies,
-        crate::cli::human_bytes(stats.body_bytes),
+        crate::config::human_size(stats.body_bytes),
         stats.pages
     );
     stop.cancel();
