@@ -6,6 +6,7 @@
 mod check;
 mod claims;
 mod crawl;
+mod demo;
 mod diff;
 mod flags;
 mod history;
@@ -132,7 +133,7 @@ pub fn main() -> std::process::ExitCode {
         Command::History { what } => history::run(&cli, what),
         Command::Check => check::run(&cli),
         Command::Verify => verify::run(&cli),
-        Command::Demo => crate::demo::run(),
+        Command::Demo => demo::run(),
     };
     match result {
         Ok(exit) => exit.into(),
