@@ -2,28 +2,39 @@
 //!
 //! # Architecture
 //!
-//! Data flows one way, each stage taking and returning plain data:
+//! Data flows one way; each stage calls only those before it and returns plain data:
 //!
 //! ```text
-//! targets.toml ─► config ─► crawl ─► fetch ─► extract ─► store
-//!                            │  (robots, per-host      (text blocks,
-//!                            │   limiter, caps,          links)
-//!                            ▼   decode)
-//!                        frontier ◄── links
-//! store ─► views: cli (history, check) · demo
+//! config ─► fetch ─► extract ─► claims ─► store ─┬─► crawl ──┬─► run ─► commands (cli)
+//!                                                └─► detect ─┘
 //! ```
 //!
-//! - [`config`] parses and validates `targets.toml` into a [`config::Config`].
-//! - [`crawl`] owns the tokio tasks: frontier, canonical URLs, robots.txt, per-host politeness.
-//! - [`fetch`] owns reqwest: timeouts, body cap, redirects, the address guard, charset decoding.
+//! `crawl` and `detect` do not know each other: `run` strings them together. Beside the line sit
+//! plain helpers any stage may use: `address`, `text`, `flags` (the record the store keeps and
+//! detection raises), `diff` (for people) and `demo` (built-in sites for the demo and benchmarks).
+//!
+//! - [`config`] parses and validates `targets.toml` into a [`config::Config`]; it also owns the
+//!   units settings are written in, and shows byte sizes the same way everywhere.
 //! - [`address`] says which IP addresses are internal or never crawled; `config` (does a seed
 //!   imply `allow_private`?) and the fetch guard (may this address be reached?) both ask it.
+//! - [`fetch`] owns reqwest: timeouts, body cap, redirects, the address guard, charset decoding.
 //! - [`extract`] turns HTML into a [`extract::Document`] of visible text blocks and links; it is
 //!   sync CPU work that the crawler runs on blocking threads.
-//! - [`text`] holds the rules about characters (whitespace, CJK, combining marks, terminal
-//!   safety) that extraction, claims and the diff share, so that they cannot disagree.
-//! - [`store`] owns sled: content-addressed bodies, capture records, documents, runs, pages.
-//! - [`cli`] is the command-line surface; [`demo`] serves built-in sites offline.
+//! - [`claims`] finds military and partner claims in a document's text.
+//! - [`store`] owns sled: content-addressed bodies, capture records, documents, runs, pages, flags.
+//! - [`crawl`] owns the tokio tasks: frontier, canonical URLs, robots.txt, per-host politeness. It
+//!   captures pages into the store and hands each target's captures up; it knows nothing of
+//!   claims or flags.
+//! - [`detect`] compares a target's claims before and after a crawl and raises [`flags`]; it knows
+//!   nothing of HTTP.
+//! - [`run`] is the one place a crawl is strung together: crawl every target, detect each as its
+//!   crawl ends, record the run, hand back the new flags.
+//! - [`flags`] is the flag record, its export formats and its readable lines; [`diff`] shows what
+//!   changed between two captures; [`text`] holds the rules about characters (whitespace,
+//!   CJK, combining marks, terminal safety) that extraction, claims and the diff share, so that
+//!   they cannot disagree.
+//! - [`cli`] is the command-line surface, one file per command (the demo's story among them);
+//!   [`demo`] holds the demo's built-in sites and the loopback server that serves them.
 
 pub mod address;
 pub mod claims;
@@ -37,5 +48,6 @@ pub mod exit;
 pub mod extract;
 pub mod fetch;
 pub mod flags;
+pub mod run;
 pub mod store;
 pub mod text;

@@ -9,9 +9,12 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio_util::sync::CancellationToken;
 
-use super::{Cli, human_bytes};
-use crate::crawl::{self, CrawlOptions, CrawlReport, OnCapture, target_failed};
+use super::Cli;
+use crate::config::human_size;
+use crate::crawl::{CrawlOptions, OnCapture};
 use crate::exit::Exit;
+use crate::flags::show::one_line;
+use crate::run::{self, RunOptions, RunReport, target_failed};
 use crate::store::{Store, TargetCounts};
 
 pub fn run(cli: &Cli, only: &[String]) -> Result<Exit> {
@@ -20,20 +23,22 @@ pub fn run(cli: &Cli, only: &[String]) -> Result<Exit> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let started = Instant::now();
     let progress = progress_bar();
-    let options = CrawlOptions {
+    let options = RunOptions {
         only: only.to_vec(),
-        resolve: cli.resolve_map(),
-        on_capture: progress.clone().map(|bar| {
-            Arc::new(move |record: &crate::store::CaptureRecord| {
-                bar.inc(1);
-                bar.set_message(format!("{} {}", record.target, record.url));
-            }) as OnCapture
-        }),
+        crawl: CrawlOptions {
+            resolve: cli.resolve_map(),
+            on_capture: progress.clone().map(|bar| {
+                Arc::new(move |record: &crate::store::CaptureRecord| {
+                    bar.inc(1);
+                    bar.set_message(format!("{} {}", record.target, record.url));
+                }) as OnCapture
+            }),
+        },
     };
     let report = runtime.block_on(async {
         let cancel = CancellationToken::new();
         tokio::spawn(cancel_on_signal(cancel.clone()));
-        crawl::run(&config, store.clone(), options, cancel).await
+        run::run(&config, store.clone(), options, cancel).await
     })?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
@@ -44,7 +49,7 @@ pub fn run(cli: &Cli, only: &[String]) -> Result<Exit> {
 }
 
 /// What the run means to cron.
-pub fn exit_code(report: &CrawlReport) -> Exit {
+pub fn exit_code(report: &RunReport) -> Exit {
     if report.interrupted || report.every_target_failed() {
         Exit::Failed
     } else if !report.new_flags.is_empty() {
@@ -103,11 +108,11 @@ fn counts_line(label: &str, c: &TargetCounts) -> String {
         c.failed,
         c.robots_blocked,
         c.new_bodies,
-        human_bytes(c.bytes),
+        human_size(c.bytes),
     )
 }
 
-fn print_summary(report: &CrawlReport, elapsed: Duration, store: &Store) -> Result<()> {
+fn print_summary(report: &RunReport, elapsed: Duration, store: &Store) -> Result<()> {
     let mut out = std::io::stdout().lock();
     let mut total = TargetCounts::default();
     for counts in &report.run.targets {
@@ -136,7 +141,7 @@ fn print_summary(report: &CrawlReport, elapsed: Duration, store: &Store) -> Resu
     if !report.new_flags.is_empty() {
         writeln!(out, "{} new flags:", report.new_flags.len())?;
         for flag in &report.new_flags {
-            writeln!(out, "  {}", super::flags::one_line(flag))?;
+            writeln!(out, "  {}", one_line(flag))?;
         }
     }
     if report.interrupted {

@@ -9,8 +9,9 @@ use super::Cli;
 use crate::claims::Matcher;
 use crate::crawl::canonical::canonical_str;
 use crate::detect::ClaimCache;
-use crate::diff::{DiffOptions, diff_lines, document_lines, render};
+use crate::diff::{DiffOptions, TextDiff, diff_lines, document_lines, render};
 use crate::exit::Exit;
+use crate::flags::show::{one_line, why_line};
 use crate::store::{CaptureRecord, Store};
 
 pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<Exit> {
@@ -18,7 +19,7 @@ pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<
     let store = cli.open_store()?;
     let matcher = Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
     let mut cache = ClaimCache::new(&store, &matcher);
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = use_color();
 
     let pairs = pairs_to_show(&store, what, from, to)?;
     if pairs.is_empty() {
@@ -29,28 +30,7 @@ pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<
     let several = pairs.len() > 1;
     let mut out = std::io::stdout().lock();
     for (old, new) in pairs {
-        let (Some(old_doc), Some(new_doc)) = (store.document_of(&old)?, store.document_of(&new)?)
-        else {
-            bail!(
-                "captures {} and {} have no extracted text to compare",
-                old.id,
-                new.id
-            );
-        };
-        let mut highlight: Vec<String> = Vec::new();
-        for id in [old.id, new.id] {
-            highlight.extend(cache.of(id)?.claims.iter().map(|c| c.text.clone()));
-        }
-        let options = DiffOptions {
-            color,
-            highlight,
-            ..DiffOptions::default()
-        };
-        let diff = diff_lines(
-            &document_lines(&old_doc),
-            &document_lines(&new_doc),
-            &options,
-        );
+        let (diff, options) = compare(&store, &mut cache, &old, &new, color)?;
         if several && !diff.changed {
             continue; // the bytes changed, the visible text did not
         }
@@ -76,8 +56,8 @@ pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<
             .iter()
             .filter(|f| f.url == new.url && f.after.capture_id == new_id)
         {
-            writeln!(out, "flag: {}", super::flags::one_line(flag))?;
-            if let Some(why) = super::flags::why_line(flag) {
+            writeln!(out, "flag: {}", one_line(flag))?;
+            if let Some(why) = why_line(flag) {
                 writeln!(out, "{why}")?;
             }
         }
@@ -86,9 +66,47 @@ pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<
     Ok(Exit::Ok)
 }
 
+/// Colour only on a terminal, and never when NO_COLOR is set.
+pub(super) fn use_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// The visible text of two captures compared line by line, the claims of both highlighted.
+/// Returns the diff and the options [`render`] shows it with.
+pub(super) fn compare(
+    store: &Store,
+    cache: &mut ClaimCache<'_>,
+    old: &CaptureRecord,
+    new: &CaptureRecord,
+    color: bool,
+) -> Result<(TextDiff, DiffOptions)> {
+    let (Some(old_doc), Some(new_doc)) = (store.document_of(old)?, store.document_of(new)?) else {
+        bail!(
+            "captures {} and {} have no extracted text to compare",
+            old.id,
+            new.id
+        );
+    };
+    let mut highlight: Vec<String> = Vec::new();
+    for id in [old.id, new.id] {
+        highlight.extend(cache.of(id)?.claims.iter().map(|c| c.text.clone()));
+    }
+    let options = DiffOptions {
+        color,
+        highlight,
+        ..DiffOptions::default()
+    };
+    let diff = diff_lines(
+        &document_lines(&old_doc),
+        &document_lines(&new_doc),
+        &options,
+    );
+    Ok((diff, options))
+}
+
 /// Which captures to compare: the ones named, or for a URL its last two good captures, or for a
 /// target every page whose last two good captures differ.
-fn pairs_to_show(
+pub(super) fn pairs_to_show(
     store: &Store,
     what: &str,
     from: Option<u64>,

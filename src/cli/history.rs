@@ -4,7 +4,8 @@ use std::io::Write;
 
 use anyhow::{Result, bail};
 
-use super::{Cli, human_bytes};
+use super::Cli;
+use crate::config::human_size;
 use crate::crawl::canonical::canonical_str;
 use crate::exit::Exit;
 use crate::store::{CaptureRecord, Outcome};
@@ -54,7 +55,7 @@ fn row(capture: &CaptureRecord) -> String {
         capture.captured_at.format("%Y-%m-%dT%H:%M:%SZ"),
         capture.id,
         status(capture),
-        capture.size.map(human_bytes).unwrap_or_else(|| "-".into()),
+        capture.size.map(human_size).unwrap_or_else(|| "-".into()),
         capture.sha256.as_deref().unwrap_or("-"),
         capture.url,
     );

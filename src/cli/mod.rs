@@ -6,8 +6,9 @@
 mod check;
 mod claims;
 mod crawl;
+mod demo;
 mod diff;
-pub mod flags;
+mod flags;
 mod history;
 mod verify;
 
@@ -132,7 +133,7 @@ pub fn main() -> std::process::ExitCode {
         Command::History { what } => history::run(&cli, what),
         Command::Check => check::run(&cli),
         Command::Verify => verify::run(&cli),
-        Command::Demo => crate::demo::run(),
+        Command::Demo => demo::run(),
     };
     match result {
         Ok(exit) => exit.into(),
@@ -166,9 +167,4 @@ fn init_logging(verbose: u8) {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
-}
-
-/// Formats a byte count for people: "1.2 MiB".
-pub(crate) fn human_bytes(bytes: u64) -> String {
-    bytesize::ByteSize::b(bytes).display().iec().to_string()
 }

@@ -101,7 +101,7 @@ pub(super) fn human_duration(d: Duration) -> String {
     humantime::format_duration(d).to_string()
 }
 
-/// A size as the plan and messages show it ("5.0 MiB").
-pub(super) fn human_size(bytes: u64) -> String {
+/// A size in bytes as people are shown it everywhere: the plan, messages, summaries ("5.0 MiB").
+pub fn human_size(bytes: u64) -> String {
     ByteSize(bytes).display().iec().to_string()
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use url::Url;
 
 use super::challenge;
+use crate::config::human_size;
 use crate::extract::extract;
 use crate::fetch::charset::{self, decode};
 use crate::fetch::{FetchError, Response};
@@ -87,10 +88,7 @@ impl Attempt {
         capture.ip = response.ip.map(|ip| ip.to_string());
         capture.truncated = response.truncated;
         if response.truncated {
-            capture.error = Some(format!(
-                "body cut at max_body ({})",
-                bytesize::ByteSize::b(max_body).display().iec()
-            ));
+            capture.error = Some(format!("body cut at max_body ({})", human_size(max_body)));
         }
         if (200..300).contains(&response.status) {
             capture.outcome = Outcome::Ok;

@@ -70,8 +70,9 @@ struct Crawling<'a> {
     captures: Vec<CaptureRecord>,
 }
 
-/// What one target's crawl produced, for detection.
+/// What one target's crawl produced, handed up to the run.
 pub struct TargetOutcome {
+    pub target: Target,
     pub counts: TargetCounts,
     /// The target's pages as the store knew them before this run.
     pub pages_before: Vec<PageRecord>,
@@ -96,6 +97,7 @@ impl TargetCrawl {
             Err(e) => {
                 counts.error = Some(e.to_string());
                 return TargetOutcome {
+                    target: self.target,
                     counts,
                     pages_before: Vec::new(),
                     captures: Vec::new(),
@@ -114,10 +116,17 @@ impl TargetCrawl {
         };
         crawling.seed().await;
         crawling.crawl().await;
+        let Crawling {
+            counts,
+            pages_before,
+            captures,
+            ..
+        } = crawling;
         TargetOutcome {
-            counts: crawling.counts,
-            pages_before: crawling.pages_before,
-            captures: crawling.captures,
+            target: self.target,
+            counts,
+            pages_before,
+            captures,
         }
     }
 }

@@ -6,6 +6,16 @@
 
 use super::server::Site;
 
+/// The demo's companies: target id, name, site.
+pub fn companies() -> Vec<(&'static str, &'static str, Site)> {
+    vec![
+        ("winninc", "Winninc Electronics Co., Limited", winninc()),
+        ("sinno", "Sinno Electronics Co., Ltd", sinno()),
+        ("huaqiang", "深圳华强电子有限公司", huaqiang()),
+        ("radiocomp", "ООО Радиокомп", radiocomp()),
+    ]
+}
+
 const HTML: &str = "text/html; charset=utf-8";
 
 /// The catalogue the featured box draws from: part number, then its line in the product table.

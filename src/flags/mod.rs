@@ -1,7 +1,8 @@
 //! Flags: the changes an investigator reviews and a screening tool ingests, in the contract's
-//! shape (docs/contract.md "A flag"), and their export formats.
+//! shape (docs/contract.md "A flag"), their export formats, and the lines people read.
 
 pub mod export;
 pub mod record;
+pub mod show;
 
 pub use record::*;

@@ -1,0 +1,167 @@
+//! `claimwatch demo`: the whole story offline. Built-in company sites are served on 127.0.0.1,
+//! crawled into a temporary store, changed, and crawled again; then the key page's diff (as
+//! `claimwatch diff` computes and colours it), one flag as tools get it, and the page's history.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use tokio_util::sync::CancellationToken;
+
+use super::diff::{compare, pairs_to_show, use_color};
+use crate::claims::Matcher;
+use crate::config::{Config, human_size};
+use crate::demo::server;
+use crate::demo::sites::companies;
+use crate::detect::ClaimCache;
+use crate::diff::render;
+use crate::exit::Exit;
+use crate::flags::Severity;
+use crate::flags::show::{one_line, why_line};
+use crate::run::{self, RunOptions};
+use crate::store::Store;
+
+/// The demo's watch-list: one target per served site, and a manufacturer with its distributors.
+fn targets_toml(served: &[(&str, &str, SocketAddr)]) -> String {
+    let mut toml = String::from(
+        "[crawl]\nrate = \"50/s\"\nburst = 5\nmax_pages = 50\ntimeout = \"5s\"\nuser_agent = \"claimwatch/0.1 (demo; +mailto:ops@example.org)\"\n",
+    );
+    for (id, name, addr) in served {
+        toml.push_str(&format!(
+            "\n[[target]]\nid = \"{id}\"\nname = \"{name}\"\nseeds = [\"http://{addr}/\"]\n"
+        ));
+    }
+    // Analog Devices publishes its distributors; the demo's sites are not among them.
+    toml.push_str(
+        "\n[[manufacturer]]\nname = \"Analog Devices\"\naliases = [\"ADI\", \"亚德诺\"]\ndomains = [\"analog.com\"]\nauthorized = [\"digikey.com\", \"mouser.com\", \"arrow.com\"]\nsource = \"https://www.analog.com/en/support/distributors.html\"\n",
+    );
+    toml
+}
+
+/// Runs the demo, printing as it goes.
+pub fn run() -> Result<Exit> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
+    let store = Arc::new(Store::open(&dir.path().join("store"))?);
+    runtime.block_on(run_story(store.clone(), dir.path()))?;
+    Ok(Exit::Ok)
+}
+
+async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
+    let stop = CancellationToken::new();
+    let mut served = Vec::new();
+    let mut sites = Vec::new();
+    for (id, name, site) in companies() {
+        let site = Arc::new(site);
+        let addr = server::start(
+            site.clone(),
+            SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            stop.clone(),
+        )
+        .await
+        .context("cannot start a demo site on 127.0.0.1")?;
+        println!("serving {id:<10} at http://{addr}/");
+        served.push((id, name, addr));
+        sites.push(site);
+    }
+    let config_path = dir.join("targets.toml");
+    let toml = targets_toml(&served);
+    std::fs::write(&config_path, &toml).context("cannot write the demo targets.toml")?;
+    let config = Config::parse(&toml, &config_path)?;
+
+    let mut last_flags = Vec::new();
+    for (round, label) in ["first crawl (September)", "second crawl (November)"]
+        .iter()
+        .enumerate()
+    {
+        for site in &sites {
+            site.set_version(round);
+        }
+        println!("\n== {label} ==");
+        let started = Instant::now();
+        let report = run::run(
+            &config,
+            store.clone(),
+            RunOptions::default(),
+            CancellationToken::new(),
+        )
+        .await?;
+        for t in &report.run.targets {
+            println!(
+                "{:<10} {:>3} pages {:>3} ok {:>2} robots-blocked {:>2} new bodies {:>2} new flags",
+                t.target,
+                t.pages,
+                t.ok,
+                t.robots_blocked,
+                t.new_bodies,
+                t.new_flags.len()
+            );
+        }
+        println!(
+            "run {} took {:.2}s",
+            report.run.id,
+            started.elapsed().as_secs_f64()
+        );
+        for flag in &report.new_flags {
+            println!("  {}", one_line(flag));
+            if let Some(why) = why_line(flag) {
+                println!("  {why}");
+            }
+        }
+        last_flags = report.new_flags;
+    }
+
+    let about = format!("http://{}/about.html", served[0].2);
+    print_diff(&store, &config, &about)?;
+    if let Some(flag) = last_flags.iter().find(|f| f.severity == Severity::High) {
+        println!("\n== one flag as screening tools get it (claimwatch flags --format jsonl) ==");
+        println!("{}", serde_json::to_string(flag)?);
+    }
+    println!("\n== history of {about} ==");
+    for capture in store.captures_for_url(&about)? {
+        println!(
+            "{}  capture {:>4}  HTTP {}  {:>5} bytes  sha256 {}",
+            capture.captured_at.format("%Y-%m-%dT%H:%M:%SZ"),
+            capture.id,
+            capture.status.unwrap_or(0),
+            capture.size.unwrap_or(0),
+            capture.sha256.as_deref().unwrap_or("-"),
+        );
+    }
+    let stats = store.stats()?;
+    println!(
+        "\nstore: {} captures, {} distinct bodies ({} compressed), {} pages",
+        stats.captures,
+        stats.bodies,
+        human_size(stats.body_bytes),
+        stats.pages
+    );
+    stop.cancel();
+    Ok(())
+}
+
+/// The story's key diff: the about page before and after "military, aerospace" went, compared
+/// as `claimwatch diff` compares it.
+fn print_diff(store: &Store, config: &Config, url: &str) -> Result<()> {
+    let Some((old, new)) = pairs_to_show(store, url, None, None)?.pop() else {
+        return Ok(());
+    };
+    let matcher = Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
+    let mut cache = ClaimCache::new(store, &matcher);
+    let (diff, options) = compare(store, &mut cache, &old, &new, use_color())?;
+    println!("\n== claimwatch diff {url} ==");
+    println!(
+        "--- capture {} ({})",
+        old.id,
+        old.captured_at.format("%Y-%m-%dT%H:%M:%SZ")
+    );
+    println!(
+        "+++ capture {} ({})",
+        new.id,
+        new.captured_at.format("%Y-%m-%dT%H:%M:%SZ")
+    );
+    print!("{}", render(&diff, &options));
+    Ok(())
+}

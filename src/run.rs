@@ -1,0 +1,219 @@
+//! One run of the watch-list: crawl every selected target, detect each target's changes as soon
+//! as its crawl ends, record the run, and hand back the flags it raised.
+//!
+//! The one place a crawl is strung together with detection, so every caller (the `crawl`
+//! command, the demo) gets the same run.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use chrono::Utc;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+use crate::claims::{ClaimsError, Matcher};
+use crate::config::{Config, Target};
+use crate::crawl::{self, CrawlOptions, CrawlShared, TargetOutcome};
+use crate::detect::{TargetRun, detect_and_store};
+use crate::flags::Flag;
+use crate::store::{RunRecord, Store, StoreError, TargetCounts};
+
+/// What a run is asked to do beyond the config.
+#[derive(Clone, Default)]
+pub struct RunOptions {
+    /// Crawl only these target ids (all when empty).
+    pub only: Vec<String>,
+    pub crawl: CrawlOptions,
+}
+
+/// Why a run could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// `--only` named a target that is not in the config.
+    #[error("no target with id {0:?} in the config")]
+    UnknownTarget(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A capture could not be written; the run stopped at once.
+    #[error(
+        "cannot write to the store at {}: {error}. The crawl stopped at the first failed write; \
+         free space (or fix the disk) and run again. Captures stored before it are intact \
+         (`claimwatch verify` checks them)",
+        path.display()
+    )]
+    StoreFailed { path: PathBuf, error: String },
+    /// The claim rules could not be built.
+    #[error(transparent)]
+    Claims(#[from] ClaimsError),
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    pub run: RunRecord,
+    /// Flags this run raised, most severe first.
+    pub new_flags: Vec<Flag>,
+    /// Stopped by Ctrl-C / SIGTERM before it finished.
+    pub interrupted: bool,
+}
+
+impl RunReport {
+    /// True when no target produced a single good capture.
+    pub fn every_target_failed(&self) -> bool {
+        !self.run.targets.is_empty() && self.run.targets.iter().all(target_failed)
+    }
+}
+
+/// A target failed when it has an error or no good capture.
+pub fn target_failed(counts: &TargetCounts) -> bool {
+    counts.error.is_some() || counts.ok == 0
+}
+
+/// A target's counts, and the flags its detection raised.
+type Detected = (TargetCounts, Vec<Flag>);
+
+/// Crawls the targets of `config` (or those in `options.only`) once, detects, records the run.
+pub async fn run(
+    config: &Config,
+    store: Arc<Store>,
+    options: RunOptions,
+    cancel: CancellationToken,
+) -> Result<RunReport, RunError> {
+    let targets = selected_targets(config, &options.only)?;
+    let matcher = Arc::new(Matcher::new(
+        &config.manufacturers,
+        &config.rules,
+        &config.disabled_packs,
+    )?);
+    let mut run = store.begin_run()?;
+    let shared = CrawlShared {
+        run_id: run.id,
+        concurrency: config.crawl.concurrency,
+        cpu: Arc::new(Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        )),
+        store_failure: Arc::new(OnceLock::new()),
+    };
+    let detection = {
+        let store = store.clone();
+        let shared = shared.clone();
+        move |outcome| detect_target(store.clone(), matcher.clone(), shared.clone(), outcome)
+    };
+    let detected = crawl::crawl(&targets, &store, &shared, options.crawl, &cancel, detection).await;
+
+    let mut new_flags = Vec::new();
+    run.targets = detected
+        .into_iter()
+        .zip(&targets)
+        .map(|(detected, target)| match detected.flatten() {
+            Some((counts, flags)) => {
+                new_flags.extend(flags);
+                counts
+            }
+            None => TargetCounts {
+                target: target.id.clone(),
+                error: Some("crawl task panicked".into()),
+                ..TargetCounts::default()
+            },
+        })
+        .collect();
+    most_severe_first(&mut new_flags);
+    run.finished_at = Some(Utc::now());
+    run.completed = !cancel.is_cancelled();
+    if let Some(error) = shared.store_failure.get() {
+        // Best effort: the store already failed once.
+        let _ = store.save_run(&run).and_then(|()| store.flush());
+        return Err(RunError::StoreFailed {
+            path: store.path().to_path_buf(),
+            error: error.clone(),
+        });
+    }
+    store.save_run(&run)?;
+    store.flush()?;
+    Ok(RunReport {
+        run,
+        new_flags,
+        interrupted: cancel.is_cancelled(),
+    })
+}
+
+/// Detects the changes in one target's captures on a blocking thread, under a CPU permit.
+///
+/// Detection runs even after an interrupt: the next run compares with these captures, so a
+/// change they hold would otherwise never be flagged. `None` when the detection task failed.
+async fn detect_target(
+    store: Arc<Store>,
+    matcher: Arc<Matcher>,
+    shared: CrawlShared,
+    outcome: TargetOutcome,
+) -> Option<Detected> {
+    let cpu_permit = shared.cpu.acquire_owned().await;
+    let store_failed = shared.store_failure.get().is_some();
+    let detected = tokio::task::spawn_blocking(move || {
+        let _cpu_permit = cpu_permit;
+        let mut counts = outcome.counts;
+        if store_failed {
+            // Nothing can be written: detection waits for the next run.
+            return (counts, Vec::new());
+        }
+        let run = TargetRun {
+            target: &outcome.target,
+            pages_before: &outcome.pages_before,
+            captures: &outcome.captures,
+        };
+        match detect_and_store(&store, &matcher, &run, Utc::now()) {
+            Ok(flags) => {
+                counts.new_flags = flags.iter().map(|f| f.flag_id.clone()).collect();
+                (counts, flags)
+            }
+            Err(e) => {
+                tracing::error!(target = %counts.target, "detection failed: {e}");
+                counts.error = Some(format!("detection failed: {e}"));
+                (counts, Vec::new())
+            }
+        }
+    })
+    .await;
+    match detected {
+        Ok(detected) => Some(detected),
+        Err(e) => {
+            tracing::error!("a target's detection task failed: {e}");
+            None
+        }
+    }
+}
+
+/// Most severe first, then by target and page, so summaries read the same every time.
+fn most_severe_first(flags: &mut [Flag]) {
+    flags.sort_by(|a, b| {
+        (
+            b.severity,
+            &a.target.id,
+            &a.url,
+            a.flag_type.as_str(),
+            &a.claim.text,
+        )
+            .cmp(&(
+                a.severity,
+                &b.target.id,
+                &b.url,
+                b.flag_type.as_str(),
+                &b.claim.text,
+            ))
+    });
+}
+
+fn selected_targets<'a>(config: &'a Config, only: &[String]) -> Result<Vec<&'a Target>, RunError> {
+    if only.is_empty() {
+        return Ok(config.targets.iter().collect());
+    }
+    only.iter()
+        .map(|id| {
+            config
+                .targets
+                .iter()
+                .find(|t| &t.id == id)
+                .ok_or_else(|| RunError::UnknownTarget(id.clone()))
+        })
+        .collect()
+}
