@@ -8,6 +8,7 @@
 pub mod build;
 mod cache;
 pub mod decide;
+pub mod health;
 pub mod identity;
 pub mod index;
 pub mod inventory;
