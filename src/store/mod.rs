@@ -48,6 +48,8 @@ use keys::id_key;
 const SCHEMA_VERSION: &str = "1";
 const SCHEMA_KEY: &[u8] = b"schema";
 const NEXT_ID_KEY: &[u8] = b"next_id";
+/// Runs count on their own, so that run numbers count runs: 1, 2, 3, not the captures between.
+const NEXT_RUN_KEY: &[u8] = b"next_run";
 
 /// An open store. It holds the store's lock until dropped; dropping it flushes.
 pub struct Store {
@@ -121,22 +123,42 @@ impl Store {
     /// A counter in the meta tree rather than sled's `generate_id`, which jumps by a million
     /// after every reopen: ids are shown to people and should read 1, 2, 3.
     fn next_id(&self) -> Result<u64, StoreError> {
-        let next = self.meta.update_and_fetch(NEXT_ID_KEY, |old| {
+        self.next_in(NEXT_ID_KEY, 0)
+    }
+
+    /// Increments the counter under `key`, starting after `floor` if it has never counted.
+    fn next_in(&self, key: &[u8], floor: u64) -> Result<u64, StoreError> {
+        let next = self.meta.update_and_fetch(key, |old| {
             let current = old
                 .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
-                .map_or(0, u64::from_be_bytes);
+                .map_or(floor, u64::from_be_bytes);
             Some((current + 1).to_be_bytes().to_vec())
         })?;
         next.and_then(|bytes| <[u8; 8]>::try_from(bytes.as_ref()).ok())
             .map(u64::from_be_bytes)
-            .ok_or_else(|| StoreError::corrupt("meta: next_id is not a counter"))
+            .ok_or_else(|| {
+                StoreError::corrupt(format!(
+                    "meta: {} is not a counter",
+                    String::from_utf8_lossy(key)
+                ))
+            })
+    }
+
+    /// The next run number. Stores written before runs counted on their own numbered runs from
+    /// the capture counter: numbering goes on after their last run.
+    fn next_run_id(&self) -> Result<u64, StoreError> {
+        let last = match self.runs.last()? {
+            Some((key, _)) => keys::id_from_key("runs", &key)?,
+            None => 0,
+        };
+        self.next_in(NEXT_RUN_KEY, last)
     }
 
     /// Starts a run: a new id, started now, not completed, saved at once so an interrupted run
     /// still shows in the history.
     pub fn begin_run(&self) -> Result<RunRecord, StoreError> {
         let run = RunRecord {
-            id: self.next_id()?,
+            id: self.next_run_id()?,
             started_at: Utc::now(),
             finished_at: None,
             completed: false,

@@ -453,3 +453,28 @@ fn identical_documents_are_stored_once() {
         assert_eq!(store.document(id).expect("read"), Some(document()));
     }
 }
+
+#[test]
+fn run_numbers_count_runs_not_the_captures_between_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("opens");
+    let first = store.begin_run().expect("run");
+    for _ in 0..5 {
+        store
+            .put_capture(capture("t", "http://x/", b"<p>x</p>", Outcome::Ok))
+            .expect("capture");
+    }
+    let second = store.begin_run().expect("run");
+    assert_eq!((first.id, second.id), (1, 2));
+}
+
+#[test]
+fn a_store_whose_runs_were_numbered_by_the_capture_counter_goes_on_after_its_last_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("opens");
+    let mut old = store.begin_run().expect("run");
+    old.id = 302;
+    store.save_run(&old).expect("save");
+    store.meta.remove(NEXT_RUN_KEY).expect("forget the run counter");
+    assert_eq!(store.begin_run().expect("run").id, 303);
+}
