@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::claims::{ClaimsError, Matcher};
 use crate::config::{Config, Target};
 use crate::crawl::{self, CrawlOptions, CrawlShared, TargetOutcome};
-use crate::detect::{TargetRun, detect_and_store};
+use crate::detect::{TargetRun, detect_and_store, health};
 use crate::flags::Flag;
 use crate::store::{RunRecord, Store, StoreError, TargetCounts};
 
@@ -156,8 +156,20 @@ async fn detect_target(
             // Nothing can be written: detection waits for the next run.
             return (counts, Vec::new());
         }
+        let target = &outcome.target;
+        match health::assess(
+            &store,
+            &target.id,
+            shared.run_id,
+            Utc::now(),
+            &outcome.captures,
+            target.settings.unreachable_after,
+        ) {
+            Ok((state, _change)) => counts.health = state,
+            Err(e) => tracing::error!(target = %counts.target, "cannot record site health: {e}"),
+        }
         let run = TargetRun {
-            target: &outcome.target,
+            target,
             pages_before: &outcome.pages_before,
             captures: &outcome.captures,
         };

@@ -59,6 +59,11 @@ fn write_crawl_defaults(out: &mut String, c: &CrawlSettings) {
         "  max_crawl_delay: {}",
         human_duration(c.max_crawl_delay)
     );
+    let _ = writeln!(
+        out,
+        "  unreachable:     flagged after {} failed runs in a row",
+        c.unreachable_after
+    );
     let _ = writeln!(out, "  user_agent:      {}", c.user_agent);
 }
 

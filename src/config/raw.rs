@@ -64,6 +64,8 @@ pub(super) struct RawCrawl {
     pub(super) max_retry_wait: Val<String>,
     #[serde(default)]
     pub(super) max_crawl_delay: Val<String>,
+    #[serde(default)]
+    pub(super) unreachable_after: Val<i64>,
 }
 
 /// One `[[target]]`.

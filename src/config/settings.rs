@@ -30,6 +30,9 @@ pub struct CrawlSettings {
     pub max_retry_wait: Duration,
     /// The longest robots.txt crawl-delay honoured.
     pub max_crawl_delay: Duration,
+    /// Runs in a row a site that answered before must fail as a whole before it is flagged
+    /// `site_unreachable`.
+    pub unreachable_after: u32,
 }
 
 /// The `User-Agent` sent when `[crawl]` does not set one.
@@ -61,6 +64,7 @@ impl Default for CrawlSettings {
             retries: 2,
             max_retry_wait: Duration::from_secs(60),
             max_crawl_delay: Duration::from_secs(30),
+            unreachable_after: 2,
         }
     }
 }
@@ -167,6 +171,9 @@ impl Source<'_> {
         }
         if let Some(v) = &c.max_crawl_delay {
             s.max_crawl_delay = self.duration(v, "max_crawl_delay", true, MAX_WAIT)?;
+        }
+        if let Some(v) = &c.unreachable_after {
+            s.unreachable_after = self.int(v, "unreachable_after", 1, 100)?;
         }
         if let Some(v) = &c.user_agent {
             let ua = self.non_empty(v, "user_agent")?;

@@ -8,70 +8,10 @@
 //! only to refuse us (challenge pages, 403 everywhere) is blocked: a state shown in the summary,
 //! never a takedown flag.
 
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, Utc};
 
-/// How a target answered in one run, as a whole.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum SiteHealth {
-    /// Some page answered with content, or with 404/410 (the site answers; the page is gone).
-    Up,
-    /// Every answer refused us: challenge pages, 401/403, robots.txt or the address guard.
-    Blocked { detail: String },
-    /// Nothing answered: see the cause.
-    Down { cause: DownCause, detail: String },
-}
-
-/// Why a site did not answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DownCause {
-    /// The host name no longer resolves.
-    Dns,
-    /// Connections were refused or reset, or the host could not be reached.
-    Connection,
-    /// The TLS handshake failed (certificate expired, wrong name, no TLS).
-    Tls,
-    /// No answer within the timeout.
-    Timeout,
-    /// Every page answered 5xx.
-    ServerError,
-    /// Some other failure of every request.
-    Other,
-}
-
-impl DownCause {
-    /// In words, for cron logs and reasons: "host unreachable: connection refused".
-    pub fn describe(&self) -> &'static str {
-        match self {
-            DownCause::Dns => "the host name does not resolve",
-            DownCause::Connection => "host unreachable",
-            DownCause::Tls => "TLS handshake failed",
-            DownCause::Timeout => "no answer before the timeout",
-            DownCause::ServerError => "every page answered with a server error",
-            DownCause::Other => "every request failed",
-        }
-    }
-}
-
-impl SiteHealth {
-    pub fn is_down(&self) -> bool {
-        matches!(self, SiteHealth::Down { .. })
-    }
-
-    /// One line for a summary: "up", "blocked: 403 on every page", "down: host unreachable:
-    /// connection refused".
-    pub fn describe(&self) -> String {
-        match self {
-            SiteHealth::Up => "up".into(),
-            SiteHealth::Blocked { detail } => format!("blocked: {detail}"),
-            SiteHealth::Down { cause, detail } if detail.is_empty() => {
-                format!("down: {}", cause.describe())
-            }
-            SiteHealth::Down { cause, detail } => format!("down: {}: {detail}", cause.describe()),
-        }
-    }
-}
+use crate::store::{CaptureRecord, HealthRecord, Outcome, Store, StoreError};
+pub use crate::store::{DownCause, SiteHealth};
 
 /// One attempt of a run, as health sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +24,57 @@ pub enum Attempt {
     Refused(String),
     /// No response, with the failure's cause and its message.
     Failed(DownCause, String),
+}
+
+/// What one capture says about its site's health.
+pub fn attempt_of(capture: &CaptureRecord) -> Attempt {
+    let error = || capture.error.clone().unwrap_or_default();
+    match (capture.outcome, capture.status) {
+        (Outcome::Ok, _) => Attempt::Answered,
+        (Outcome::HttpStatus, Some(status)) if status >= 500 => Attempt::ServerError(status),
+        (Outcome::HttpStatus, Some(status @ (401 | 403 | 407 | 429 | 451))) => {
+            Attempt::Refused(format!("HTTP {status}"))
+        }
+        (Outcome::HttpStatus, _) => Attempt::Answered,
+        (Outcome::Failed, _) => Attempt::Failed(cause_of(&error()), error()),
+        (Outcome::Blocked, _) => Attempt::Refused("challenge pages".into()),
+        (Outcome::RobotsBlocked, _) => Attempt::Refused("robots.txt disallows us".into()),
+        (Outcome::Refused, _) => Attempt::Refused(error()),
+    }
+}
+
+/// Records how `target` answered in `run` (from the captures the run made) and says what that
+/// changes, given its history.
+pub fn assess(
+    store: &Store,
+    target: &str,
+    run: u64,
+    at: DateTime<Utc>,
+    captures: &[CaptureRecord],
+    unreachable_after: u32,
+) -> Result<(Option<SiteHealth>, Option<HealthChange<DateTime<Utc>>>), StoreError> {
+    let attempts: Vec<Attempt> = captures.iter().map(attempt_of).collect();
+    let Some(health) = health_of(&attempts) else {
+        return Ok((None, None));
+    };
+    store.put_health(
+        target,
+        &HealthRecord {
+            run,
+            at,
+            health: health.clone(),
+        },
+    )?;
+    let history: Vec<RunHealth<DateTime<Utc>>> = store
+        .recent_health(target)?
+        .into_iter()
+        .map(|r| RunHealth {
+            run: r.run,
+            at: r.at,
+            health: r.health,
+        })
+        .collect();
+    Ok((Some(health), change(&history, unreachable_after as usize)))
 }
 
 /// The health of a target from the attempts of one run; `None` when it made none (not crawled,

@@ -26,6 +26,7 @@ mod captures;
 mod codec;
 mod error;
 mod flags;
+mod health;
 mod keys;
 mod lock;
 pub mod records;
@@ -39,6 +40,7 @@ use chrono::Utc;
 
 pub use captures::PutOutcome;
 pub use error::StoreError;
+pub use health::{DownCause, HealthRecord, SiteHealth};
 pub use records::*;
 
 use codec::{from_json, to_json};
@@ -64,6 +66,8 @@ pub struct Store {
     runs: sled::Tree,
     flags: sled::Tree,
     printed: sled::Tree,
+    /// Each target's health per run, keyed `target 0x00 run`.
+    health: sled::Tree,
     meta: sled::Tree,
     /// Declared last so it closes last: the lock must outlive sled's handles, or a process
     /// waiting for it could find sled's own lock still taken.
@@ -106,6 +110,7 @@ impl Store {
             runs: db.open_tree("runs")?,
             flags: db.open_tree("flags")?,
             printed: db.open_tree("printed")?,
+            health: db.open_tree("health")?,
             meta,
             db,
             _lock: lock,

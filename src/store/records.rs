@@ -5,6 +5,8 @@ use std::ops::{Deref, DerefMut};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::SiteHealth;
+
 use crate::extract::Document;
 
 /// How one fetch attempt ended. Only `Ok` captures are "good": the others never count as a
@@ -163,6 +165,10 @@ pub struct TargetCounts {
     /// Ids of the flags this run raised for the target.
     #[serde(default)]
     pub new_flags: Vec<String>,
+    /// How the site answered as a whole; `None` when it made no request (or in runs recorded
+    /// before health was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<SiteHealth>,
 }
 
 /// One `crawl` run.

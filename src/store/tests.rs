@@ -475,6 +475,9 @@ fn a_store_whose_runs_were_numbered_by_the_capture_counter_goes_on_after_its_las
     let mut old = store.begin_run().expect("run");
     old.id = 302;
     store.save_run(&old).expect("save");
-    store.meta.remove(NEXT_RUN_KEY).expect("forget the run counter");
+    store
+        .meta
+        .remove(NEXT_RUN_KEY)
+        .expect("forget the run counter");
     assert_eq!(store.begin_run().expect("run").id, 303);
 }
