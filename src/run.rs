@@ -165,7 +165,7 @@ async fn detect_target(
             &outcome.captures,
             target.settings.unreachable_after,
         ) {
-            Ok((state, _change)) => counts.health = state,
+            Ok(assessment) => counts.health = assessment.health,
             Err(e) => tracing::error!(target = %counts.target, "cannot record site health: {e}"),
         }
         let run = TargetRun {

@@ -43,6 +43,14 @@ pub fn attempt_of(capture: &CaptureRecord) -> Attempt {
     }
 }
 
+/// A target's health in one run, and what it changed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Assessment {
+    /// `None` when the target made no request this run.
+    pub health: Option<SiteHealth>,
+    pub change: Option<HealthChange<DateTime<Utc>>>,
+}
+
 /// Records how `target` answered in `run` (from the captures the run made) and says what that
 /// changes, given its history.
 pub fn assess(
@@ -52,10 +60,10 @@ pub fn assess(
     at: DateTime<Utc>,
     captures: &[CaptureRecord],
     unreachable_after: u32,
-) -> Result<(Option<SiteHealth>, Option<HealthChange<DateTime<Utc>>>), StoreError> {
+) -> Result<Assessment, StoreError> {
     let attempts: Vec<Attempt> = captures.iter().map(attempt_of).collect();
     let Some(health) = health_of(&attempts) else {
-        return Ok((None, None));
+        return Ok(Assessment::default());
     };
     store.put_health(
         target,
@@ -74,7 +82,10 @@ pub fn assess(
             health: r.health,
         })
         .collect();
-    Ok((Some(health), change(&history, unreachable_after as usize)))
+    Ok(Assessment {
+        health: Some(health),
+        change: change(&history, unreachable_after as usize),
+    })
 }
 
 /// The health of a target from the attempts of one run; `None` when it made none (not crawled,
@@ -83,7 +94,7 @@ pub fn health_of(attempts: &[Attempt]) -> Option<SiteHealth> {
     if attempts.is_empty() {
         return None;
     }
-    if attempts.iter().any(|a| *a == Attempt::Answered) {
+    if attempts.contains(&Attempt::Answered) {
         return Some(SiteHealth::Up);
     }
     let failures: Vec<(DownCause, &str)> = attempts
