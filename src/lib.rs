@@ -39,6 +39,18 @@
 //! (`src/cli/`, one file per command, the demo's story among them), which reaches the library
 //! only through its public API.
 
+#![forbid(unsafe_code)]
+// Not under `cfg(test)`: the unit tests also link the dev-dependencies, which only the
+// integration tests and benches use.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
+
+// Cargo has no dependencies of the binary alone: the library does not use these, the command
+// line (`src/cli/`) does, and naming them here keeps the lint above about the library's own.
+use anyhow as _;
+use indicatif as _;
+use tempfile as _;
+use tracing_subscriber as _;
+
 pub mod address;
 pub mod claims;
 pub mod config;
