@@ -5,7 +5,7 @@
 //! Data flows one way; each stage calls only those before it and returns plain data:
 //!
 //! ```text
-//! config ─► fetch ─► extract ─► claims ─► store ─┬─► crawl ──┬─► run ─► commands (cli)
+//! config ─► fetch ─► extract ─► claims ─► store ─┬─► crawl ──┬─► run ─► commands (the binary)
 //!                                                └─► detect ─┘
 //! ```
 //!
@@ -33,12 +33,26 @@
 //!   changed between two captures; [`text`] holds the rules about characters (whitespace,
 //!   CJK, combining marks, terminal safety) that extraction, claims and the diff share, so that
 //!   they cannot disagree.
-//! - [`cli`] is the command-line surface, one file per command (the demo's story among them);
-//!   [`demo`] holds the demo's built-in sites and the loopback server that serves them.
+//! - [`demo`] holds the demo's built-in sites and the loopback server that serves them.
+//!
+//! The command-line surface is not part of the library: it belongs to the `claimwatch` binary
+//! (`src/cli/`, one file per command, the demo's story among them), which reaches the library
+//! only through its public API.
+
+#![forbid(unsafe_code)]
+// Not under `cfg(test)`: the unit tests also link the dev-dependencies, which only the
+// integration tests and benches use.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
+
+// Cargo has no dependencies of the binary alone: the library does not use these, the command
+// line (`src/cli/`) does, and naming them here keeps the lint above about the library's own.
+use anyhow as _;
+use indicatif as _;
+use tempfile as _;
+use tracing_subscriber as _;
 
 pub mod address;
 pub mod claims;
-pub mod cli;
 pub mod config;
 pub mod crawl;
 pub mod demo;

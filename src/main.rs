@@ -1,6 +1,10 @@
-//! The `claimwatch` binary: everything lives in the library; `main` returns through
+//! The `claimwatch` binary: the command-line surface over the library. `main` returns through
 //! `cli::main` so destructors (the store's flush) run before the process exits.
 
+#![forbid(unsafe_code)]
+
+mod cli;
+
 fn main() -> std::process::ExitCode {
-    claimwatch::cli::main()
+    cli::main()
 }

@@ -22,10 +22,7 @@ use super::normalize::{lowercase_into, nfkc, normalize, normalize_kept_into, sen
 use super::packs::{self, PackRule};
 use super::script::is_traditional;
 use super::terms::{self, Bounded, Dict, Shape, excluded};
-use super::{Claim, ClaimsError};
-
-/// The category whose rules need a manufacturer named.
-const PARTNER: &str = "partner";
+use super::{Category, Claim, ClaimsError};
 
 /// Compiled rules: built-in packs (minus disabled ones), user rules, and manufacturer names.
 #[derive(Debug)]
@@ -42,9 +39,8 @@ pub struct Matcher {
 #[derive(Debug)]
 struct CompiledRule {
     id: String,
-    category: String,
+    category: Category,
     lang: String,
-    partner: bool,
     /// The built-in pack it came from: a pack's zh-Hans and zh-Hant rules share terms, and a
     /// sentence is attributed to only one of them.
     pack: Option<usize>,
@@ -230,9 +226,8 @@ impl Matcher {
                 .collect();
             let compiled = CompiledRule {
                 id: rule.id.clone(),
-                category: rule.category.clone(),
+                category: Category::from(rule.category.as_str()),
                 lang: "und".into(),
-                partner: rule.category == PARTNER,
                 pack: None,
                 terms: Vec::new(),
                 excludes: Vec::new(),
@@ -297,7 +292,7 @@ impl Matcher {
                         .collect();
                     i += run;
                     let text = collapse_whitespace(sentence);
-                    if !self.rules[rule].partner {
+                    if self.rules[rule].category != Category::Partner {
                         sink.add(
                             self,
                             rule,
@@ -499,12 +494,11 @@ impl Sink {
     }
 }
 
-fn compiled(rule: &PackRule, category: &str, pack: Option<usize>) -> CompiledRule {
+fn compiled(rule: &PackRule, category: &Category, pack: Option<usize>) -> CompiledRule {
     CompiledRule {
         id: rule.id.clone(),
-        category: category.to_string(),
+        category: category.clone(),
         lang: rule.lang.clone(),
-        partner: category == PARTNER,
         pack,
         terms: Vec::new(),
         excludes: rule.exclude.iter().map(|e| normalize(e)).collect(),

@@ -5,6 +5,7 @@
 //! change. Built-in packs are data files compiled into the binary; users add rules in
 //! targets.toml.
 
+mod category;
 pub mod manufacturers;
 pub mod matcher;
 pub mod normalize;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::extract::{BlockKind, Region};
 
+pub use category::Category;
 pub use manufacturers::KnownManufacturer;
 pub use matcher::Matcher;
 
@@ -26,8 +28,8 @@ pub use matcher::Matcher;
 pub struct Claim {
     /// The rule that matched, e.g. "military-en".
     pub rule: String,
-    /// "military", "partner", or a user category.
-    pub category: String,
+    /// Military, partner, or a user category.
+    pub category: Category,
     /// BCP 47 tag of the rule's language: "en", "zh-Hans", "zh-Hant", "ru" ("und" for user rules
     /// without one).
     pub lang: String,

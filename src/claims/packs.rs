@@ -9,9 +9,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 
-use super::ClaimsError;
 use super::normalize::normalize;
 use super::terms::{self, Shape};
+use super::{Category, ClaimsError};
 
 /// The built-in packs, in the order their rules are tried.
 const SOURCES: &[(&str, &str)] = &[
@@ -26,7 +26,7 @@ pub struct Pack {
     /// The id that `[claims] disable` names.
     #[serde(rename = "pack")]
     pub id: String,
-    pub category: String,
+    pub category: Category,
     #[serde(default, rename = "rule")]
     pub rules: Vec<PackRule>,
     #[serde(default, rename = "manufacturer")]
@@ -105,7 +105,7 @@ pub fn check(packs: &[Pack]) -> Vec<String> {
         if !pack_ids.insert(p.as_str()) {
             problems.push(format!("pack {p:?}: duplicate pack id"));
         }
-        if !is_slug(&pack.category) {
+        if !is_slug(pack.category.as_str()) {
             problems.push(format!(
                 "pack {p}: category {:?} must be [a-z0-9_-]+",
                 pack.category

@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use super::{Claim, ClaimKey, Matcher};
+use super::{Category, Claim, ClaimKey, Matcher};
 use crate::config::{Manufacturer, Rule};
 use crate::extract::{Block, BlockKind, Document, Image, Link, extract};
 
@@ -60,7 +60,7 @@ fn keys(claims: &[Claim]) -> Vec<ClaimKey> {
 fn military_en() {
     let c = one("Top distributor for industrial, military, aerospace customers.");
     assert_eq!(c.rule, "military-en");
-    assert_eq!(c.category, "military");
+    assert_eq!(c.category, Category::Military);
     assert_eq!(c.lang, "en");
     assert_eq!(c.terms, ["military", "aerospace"]);
     assert_eq!(
@@ -239,7 +239,7 @@ fn partner_with_manufacturer() {
             [(rule.to_string(), Some(maker.to_string()))],
             "{t:?}"
         );
-        assert_eq!(found[0].category, "partner");
+        assert_eq!(found[0].category, Category::Partner);
     }
 }
 
@@ -543,7 +543,7 @@ fn user_rules() {
     let found = m.claims(&text("We sell radar modules."));
     assert_eq!(summary(&found), [("radar-parts".into(), None)]);
     assert_eq!(found[0].lang, "und");
-    assert_eq!(found[0].category, "military");
+    assert_eq!(found[0].category, Category::Military);
     assert_eq!(found[0].terms, ["radar"]);
     let found = m.claims(&text("Parts for the s 400"));
     assert_eq!(found[0].terms, ["S-400"]);
@@ -570,7 +570,7 @@ fn user_partner_rule_needs_a_manufacturer() {
         summary(&found),
         [("reseller".into(), Some("Broadcom".into()))]
     );
-    assert_eq!(found[0].category, "partner");
+    assert_eq!(found[0].category, Category::Partner);
 }
 
 #[test]

@@ -5,11 +5,11 @@ use std::io::Write;
 use anyhow::{Result, bail};
 
 use super::Cli;
-use crate::claims::Matcher;
-use crate::detect::ClaimCache;
-use crate::detect::inventory::inventory;
-use crate::exit::Exit;
-use crate::text::terminal_safe;
+use claimwatch::claims::Matcher;
+use claimwatch::detect::ClaimCache;
+use claimwatch::detect::inventory::inventory;
+use claimwatch::exit::Exit;
+use claimwatch::text::terminal_safe;
 
 pub fn run(cli: &Cli, target: Option<&str>, all: bool) -> Result<Exit> {
     let config = cli.load_config()?;

@@ -10,12 +10,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tokio_util::sync::CancellationToken;
 
 use super::Cli;
-use crate::config::human_size;
-use crate::crawl::{CrawlOptions, OnCapture};
-use crate::exit::Exit;
-use crate::flags::show::one_line;
-use crate::run::{self, RunOptions, RunReport, target_failed};
-use crate::store::{Store, TargetCounts};
+use claimwatch::config::human_size;
+use claimwatch::crawl::{CrawlOptions, OnCapture};
+use claimwatch::exit::Exit;
+use claimwatch::flags::show::one_line;
+use claimwatch::run::{self, RunOptions, RunReport, target_failed};
+use claimwatch::store::{Store, TargetCounts};
 
 pub fn run(cli: &Cli, only: &[String]) -> Result<Exit> {
     let config = cli.load_config()?;
@@ -28,7 +28,7 @@ pub fn run(cli: &Cli, only: &[String]) -> Result<Exit> {
         crawl: CrawlOptions {
             resolve: cli.resolve_map(),
             on_capture: progress.clone().map(|bar| {
-                Arc::new(move |record: &crate::store::CaptureRecord| {
+                Arc::new(move |record: &claimwatch::store::CaptureRecord| {
                     bar.inc(1);
                     bar.set_message(format!("{} {}", record.target, record.url));
                 }) as OnCapture

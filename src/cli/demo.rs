@@ -11,17 +11,17 @@ use anyhow::{Context, Result};
 use tokio_util::sync::CancellationToken;
 
 use super::diff::{compare, pairs_to_show, use_color};
-use crate::claims::Matcher;
-use crate::config::{Config, human_size};
-use crate::demo::server;
-use crate::demo::sites::companies;
-use crate::detect::ClaimCache;
-use crate::diff::render;
-use crate::exit::Exit;
-use crate::flags::Severity;
-use crate::flags::show::{one_line, why_line};
-use crate::run::{self, RunOptions};
-use crate::store::Store;
+use claimwatch::claims::Matcher;
+use claimwatch::config::{Config, human_size};
+use claimwatch::demo::server;
+use claimwatch::demo::sites::companies;
+use claimwatch::detect::ClaimCache;
+use claimwatch::diff::render;
+use claimwatch::exit::Exit;
+use claimwatch::flags::Severity;
+use claimwatch::flags::show::{one_line, why_line};
+use claimwatch::run::{self, RunOptions};
+use claimwatch::store::Store;
 
 /// The demo's watch-list: one target per served site, and a manufacturer with its distributors.
 fn targets_toml(served: &[(&str, &str, SocketAddr)]) -> String {

@@ -6,13 +6,13 @@ use std::io::{IsTerminal, Write};
 use anyhow::{Result, bail};
 
 use super::Cli;
-use crate::claims::Matcher;
-use crate::crawl::canonical::canonical_str;
-use crate::detect::ClaimCache;
-use crate::diff::{DiffOptions, TextDiff, diff_lines, document_lines, render};
-use crate::exit::Exit;
-use crate::flags::show::{one_line, why_line};
-use crate::store::{CaptureRecord, Store};
+use claimwatch::claims::Matcher;
+use claimwatch::crawl::canonical::canonical_str;
+use claimwatch::detect::ClaimCache;
+use claimwatch::diff::{DiffOptions, TextDiff, diff_lines, document_lines, render};
+use claimwatch::exit::Exit;
+use claimwatch::flags::show::{one_line, why_line};
+use claimwatch::store::{CaptureRecord, Store};
 
 pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<Exit> {
     let config = cli.load_config()?;

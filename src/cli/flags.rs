@@ -6,9 +6,9 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Cli;
-use crate::exit::Exit;
-use crate::flags::export::{self, Format};
-use crate::flags::show::{one_line, why_line};
+use claimwatch::exit::Exit;
+use claimwatch::flags::export::{self, Format};
+use claimwatch::flags::show::{one_line, why_line};
 
 /// Filters of `claimwatch flags`.
 #[derive(Debug, Clone, Default, clap::Args)]

@@ -5,10 +5,10 @@ use std::io::Write;
 use anyhow::{Result, bail};
 
 use super::Cli;
-use crate::config::human_size;
-use crate::crawl::canonical::canonical_str;
-use crate::exit::Exit;
-use crate::store::{CaptureRecord, Outcome};
+use claimwatch::config::human_size;
+use claimwatch::crawl::canonical::canonical_str;
+use claimwatch::exit::Exit;
+use claimwatch::store::{CaptureRecord, Outcome};
 
 pub fn run(cli: &Cli, what: &str) -> Result<Exit> {
     let store = cli.open_store()?;

@@ -20,9 +20,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
-use crate::exit::Exit;
-use crate::store::Store;
+use claimwatch::config::Config;
+use claimwatch::exit::Exit;
+use claimwatch::store::Store;
 
 /// Watches company websites for the claims they quietly take down.
 #[derive(Debug, Parser)]

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::Cli;
-use crate::exit::Exit;
+use claimwatch::exit::Exit;
 
 pub fn run(cli: &Cli) -> Result<Exit> {
     let store = cli.open_store()?;

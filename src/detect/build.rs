@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::claims::Claim;
 use crate::claims::manufacturers::KnownManufacturer;
+use crate::claims::{Category, Claim};
 use crate::flags::{
     Allowlist, Flag, FlagCapture, FlagClaim, FlagManufacturer, FlagTarget, FlagType, Review,
     ReviewStatus, SCHEMA_VERSION, Scope, Severity,
@@ -56,8 +56,8 @@ pub fn allowlist(maker: &KnownManufacturer, hosts: &[String]) -> Allowlist {
     }
 }
 
-pub fn severity(flag_type: FlagType, scope: Scope, category: &str) -> Severity {
-    let built_in = matches!(category, "military" | "partner");
+pub fn severity(flag_type: FlagType, scope: Scope, category: &Category) -> Severity {
+    let built_in = category.is_built_in();
     match (flag_type, scope) {
         (FlagType::ClaimRemoved, Scope::Site) if built_in => Severity::High,
         (FlagType::ClaimRemoved, Scope::Site) => Severity::Medium,

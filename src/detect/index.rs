@@ -26,7 +26,7 @@ const MAX_CANDIDATES: usize = 256;
 /// rules found it, and the same line without its part number is the same claim too.
 pub fn group_of(claim: &Claim) -> u64 {
     let maker = claim.manufacturer.as_deref().unwrap_or("");
-    mix(hash(&claim.category), hash(maker))
+    mix(hash(claim.category.as_str()), hash(maker))
 }
 
 /// One distinct claim text of the index.

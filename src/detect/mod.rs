@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::claims::{Claim, KnownManufacturer, Matcher};
+use crate::claims::{Category, Claim, KnownManufacturer, Matcher};
 use crate::config::Target;
 use crate::flags::{Flag, FlagTarget, FlagType, Scope};
 use crate::store::{CaptureRecord, Outcome, PageRecord, Store, StoreError};
@@ -101,7 +101,7 @@ pub fn detect(
             let Some((maker, verdict)) = maker_of(claim) else {
                 continue;
             };
-            if claim.category != "partner"
+            if claim.category != Category::Partner
                 || verdict != crate::flags::Allowlist::NotListed
                 || !unverified_seen.insert(maker.name.clone())
             {

@@ -101,7 +101,7 @@ fn csv_row(flag: &Flag) -> Vec<String> {
         flag.flag_id.clone(),
         flag.flag_type.as_str().to_owned(),
         serde_name(&flag.scope),
-        flag.category.clone(),
+        flag.category.to_string(),
         serde_name(&flag.severity),
         flag.target.id.clone(),
         flag.target.name.clone(),

@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::claims::Category;
+
 /// The record's schema version.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -102,7 +104,7 @@ pub struct Flag {
     pub flag_id: String,
     pub flag_type: FlagType,
     pub scope: Scope,
-    pub category: String,
+    pub category: Category,
     pub severity: Severity,
     pub target: FlagTarget,
     pub url: String,

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use std::sync::{LazyLock, OnceLock};
 use std::time::Duration;
 
-use claimwatch::claims::Matcher;
 use claimwatch::claims::normalize::{is_cjk, normalize, sentences};
+use claimwatch::claims::{Category, Matcher};
 use claimwatch::crawl::canonical::canonical_str;
 use claimwatch::crawl::robots::Robots;
 use claimwatch::crawl::sitemap;
@@ -339,7 +339,10 @@ pub fn claims(data: &[u8]) {
             "a claim's normalized text is not its text normalised: {claim:?}"
         );
         assert!(keys.insert(claim.key()), "claim key twice: {claim:?}");
-        assert_eq!(claim.manufacturer.is_some(), claim.category == "partner");
+        assert_eq!(
+            claim.manufacturer.is_some(),
+            claim.category == Category::Partner
+        );
     }
 
     for line in text.split('\n') {
