@@ -2,8 +2,8 @@
 //! reasons (docs/contract.md "What is and is not a change").
 //!
 //! Three steps: [`site`] gathers every page's claims before and after the run from the store
-//! ([`ClaimCache`]); [`decide`] decides what changed, by claim [`identity`] looked up through an
-//! [`index`], telling main content from [`template`]; [`build`] turns decisions into flag records.
+//! ([`ClaimCache`]); [`decide`](mod@decide) decides what changed, by claim [`identity`] looked up through an
+//! [`index`], telling main content from [`template`]; [`build`](mod@build) turns decisions into flag records.
 
 pub mod build;
 mod cache;

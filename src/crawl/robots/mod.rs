@@ -4,7 +4,7 @@
 //! The rules are read and matched here rather than by a regex-based crate: compiling a regex
 //! per `$` rule let one hostile 512 KiB robots.txt take 280 MiB and over a second to read, and
 //! a single rule too large to compile voided the whole file. Lines are read one by one and
-//! patterns matched in linear time ([`pattern`]).
+//! patterns matched in linear time (`pattern`).
 
 mod pattern;
 mod rules;
