@@ -14,7 +14,8 @@ use tokio_util::sync::CancellationToken;
 use crate::claims::{ClaimsError, Matcher};
 use crate::config::{Config, Target};
 use crate::crawl::{self, CrawlOptions, CrawlShared, TargetOutcome};
-use crate::detect::{TargetRun, detect_and_store, health};
+use crate::detect::health_flag::{SiteSnapshot, is_crawler_outage, record_site_health, snapshot};
+use crate::detect::{TargetRun, detect_and_store};
 use crate::flags::Flag;
 use crate::store::{RunRecord, Store, StoreError, TargetCounts};
 
@@ -69,8 +70,8 @@ pub fn target_failed(counts: &TargetCounts) -> bool {
     counts.error.is_some() || counts.ok == 0
 }
 
-/// A target's counts, and the flags its detection raised.
-type Detected = (TargetCounts, Vec<Flag>);
+/// A target's counts, the flags its detection raised, and what the run says of its site.
+type Detected = (TargetCounts, Vec<Flag>, Option<SiteSnapshot>);
 
 /// Crawls the targets of `config` (or those in `options.only`) once, detects, records the run.
 pub async fn run(
@@ -102,12 +103,14 @@ pub async fn run(
     let detected = crawl::crawl(&targets, &store, &shared, options.crawl, &cancel, detection).await;
 
     let mut new_flags = Vec::new();
+    let mut sites = Vec::new();
     run.targets = detected
         .into_iter()
         .zip(&targets)
         .map(|(detected, target)| match detected.flatten() {
-            Some((counts, flags)) => {
+            Some((counts, flags, site)) => {
                 new_flags.extend(flags);
+                sites.push((*target, site));
                 counts
             }
             None => TargetCounts {
@@ -117,6 +120,9 @@ pub async fn run(
             },
         })
         .collect();
+    if shared.store_failure.get().is_none() {
+        new_flags.extend(site_health(&store, run.id, &sites, &mut run.targets));
+    }
     most_severe_first(&mut new_flags);
     run.finished_at = Some(Utc::now());
     run.completed = !cancel.is_cancelled();
@@ -154,36 +160,25 @@ async fn detect_target(
         let mut counts = outcome.counts;
         if store_failed {
             // Nothing can be written: detection waits for the next run.
-            return (counts, Vec::new());
-        }
-        let target = &outcome.target;
-        match health::assess(
-            &store,
-            &target.id,
-            shared.run_id,
-            Utc::now(),
-            &outcome.captures,
-            target.settings.unreachable_after,
-        ) {
-            Ok(assessment) => counts.health = assessment.health,
-            Err(e) => tracing::error!(target = %counts.target, "cannot record site health: {e}"),
+            return (counts, Vec::new(), None);
         }
         let run = TargetRun {
-            target,
+            target: &outcome.target,
             pages_before: &outcome.pages_before,
             captures: &outcome.captures,
         };
-        match detect_and_store(&store, &matcher, &run, Utc::now()) {
-            Ok(flags) => {
-                counts.new_flags = flags.iter().map(|f| f.flag_id.clone()).collect();
-                (counts, flags)
-            }
+        let site = snapshot(&run);
+        counts.health = site.as_ref().map(|s| s.health.clone());
+        let flags = match detect_and_store(&store, &matcher, &run, Utc::now()) {
+            Ok(flags) => flags,
             Err(e) => {
                 tracing::error!(target = %counts.target, "detection failed: {e}");
                 counts.error = Some(format!("detection failed: {e}"));
-                (counts, Vec::new())
+                Vec::new()
             }
-        }
+        };
+        counts.new_flags = flags.iter().map(|f| f.flag_id.clone()).collect();
+        (counts, flags, site)
     })
     .await;
     match detected {
@@ -195,6 +190,40 @@ async fn detect_target(
     }
 }
 
+/// Records every site's health in this run, once all are done (a run in which no site answered
+/// is the crawler's outage, not theirs: see [`is_crawler_outage`]), and returns the health
+/// flags raised, noting each with its target's counts.
+fn site_health(
+    store: &Store,
+    run_id: u64,
+    sites: &[(&Target, Option<SiteSnapshot>)],
+    counts: &mut [TargetCounts],
+) -> Vec<Flag> {
+    let snapshots: Vec<&SiteSnapshot> = sites.iter().filter_map(|(_, s)| s.as_ref()).collect();
+    if is_crawler_outage(&snapshots) {
+        tracing::warn!(
+            "no site answered in this run: taken for an outage on this side, not recorded as \
+             the sites' health"
+        );
+        return Vec::new();
+    }
+    let mut flags = Vec::new();
+    for (target, site) in sites {
+        let Some(site) = site else { continue };
+        match record_site_health(store, target, site, run_id, Utc::now()) {
+            Ok(Some(flag)) => {
+                if let Some(c) = counts.iter_mut().find(|c| c.target == target.id) {
+                    c.new_flags.push(flag.flag_id.clone());
+                }
+                flags.push(flag);
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(target = %target.id, "cannot record site health: {e}"),
+        }
+    }
+    flags
+}
+
 /// Most severe first, then by target and page, so summaries read the same every time.
 fn most_severe_first(flags: &mut [Flag]) {
     flags.sort_by(|a, b| {
@@ -203,14 +232,14 @@ fn most_severe_first(flags: &mut [Flag]) {
             &a.target.id,
             &a.url,
             a.flag_type.as_str(),
-            &a.claim.text,
+            a.claim_text(),
         )
             .cmp(&(
                 a.severity,
                 &b.target.id,
                 &b.url,
                 b.flag_type.as_str(),
-                &b.claim.text,
+                b.claim_text(),
             ))
     });
 }

@@ -18,6 +18,8 @@ pub enum Category {
     Military,
     /// Partner and authorized-distributor claims; their rules need a manufacturer named.
     Partner,
+    /// Flags about a whole site going dark or coming back, not about a claim.
+    Health,
     /// A category of the user's own rules.
     User(String),
 }
@@ -25,19 +27,21 @@ pub enum Category {
 impl Category {
     const MILITARY: &'static str = "military";
     const PARTNER: &'static str = "partner";
+    const HEALTH: &'static str = "health";
 
     /// The name as written in packs, targets.toml and every output.
     pub fn as_str(&self) -> &str {
         match self {
             Category::Military => Self::MILITARY,
             Category::Partner => Self::PARTNER,
+            Category::Health => Self::HEALTH,
             Category::User(name) => name,
         }
     }
 
     /// Whether the built-in packs know this category (its site-wide removals weigh the most).
     pub fn is_built_in(&self) -> bool {
-        !matches!(self, Category::User(_))
+        matches!(self, Category::Military | Category::Partner)
     }
 }
 
@@ -46,6 +50,7 @@ impl From<&str> for Category {
         match name {
             Self::MILITARY => Category::Military,
             Self::PARTNER => Category::Partner,
+            Self::HEALTH => Category::Health,
             _ => Category::User(name.to_owned()),
         }
     }
@@ -56,6 +61,7 @@ impl From<String> for Category {
         match name.as_str() {
             Self::MILITARY => Category::Military,
             Self::PARTNER => Category::Partner,
+            Self::HEALTH => Category::Health,
             _ => Category::User(name),
         }
     }

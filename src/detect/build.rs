@@ -23,7 +23,7 @@ pub fn flag_id(parts: &[&str]) -> String {
 }
 
 /// Flags carry times to the second, as the contract's examples do; captures keep full precision.
-fn whole_seconds(time: DateTime<Utc>) -> DateTime<Utc> {
+pub(super) fn whole_seconds(time: DateTime<Utc>) -> DateTime<Utc> {
     use chrono::SubsecRound;
     time.trunc_subsecs(0)
 }
@@ -66,6 +66,8 @@ pub fn severity(flag_type: FlagType, scope: Scope, category: &Category) -> Sever
         (FlagType::ClaimAdded, Scope::Page) => Severity::Low,
         (FlagType::ClaimChanged, _) => Severity::Low,
         (FlagType::PartnerUnverified, _) => Severity::Medium,
+        (FlagType::SiteUnreachable, _) => Severity::Medium,
+        (FlagType::SiteBack, _) => Severity::Low,
     }
 }
 
@@ -114,7 +116,7 @@ pub fn build(parts: FlagParts<'_>) -> Flag {
         severity: severity(parts.flag_type, parts.scope, &claim.category),
         target: parts.target,
         url: parts.url.to_string(),
-        claim: FlagClaim {
+        claim: Some(FlagClaim {
             text: claim.text.clone(),
             lang: claim.lang.clone(),
             rule: claim.rule.clone(),
@@ -124,7 +126,7 @@ pub fn build(parts: FlagParts<'_>) -> Flag {
                 allowlist,
                 source: maker.source.clone(),
             }),
-        },
+        }),
         before: parts.before.map(flag_capture),
         after: flag_capture(parts.after),
         first_seen: whole_seconds(parts.first_seen),

@@ -36,7 +36,7 @@ pub fn attempt_of(capture: &CaptureRecord) -> Attempt {
             Attempt::Refused(format!("HTTP {status}"))
         }
         (Outcome::HttpStatus, _) => Attempt::Answered,
-        (Outcome::Failed, _) => Attempt::Failed(cause_of(&error()), error()),
+        (Outcome::Failed, _) => Attempt::Failed(cause_of(&error()), concise(&error())),
         (Outcome::Blocked, _) => Attempt::Refused("challenge pages".into()),
         (Outcome::RobotsBlocked, _) => Attempt::Refused("robots.txt disallows us".into()),
         (Outcome::Refused, _) => Attempt::Refused(error()),
@@ -49,22 +49,19 @@ pub struct Assessment {
     /// `None` when the target made no request this run.
     pub health: Option<SiteHealth>,
     pub change: Option<HealthChange<DateTime<Utc>>>,
+    /// The runs the decision looked at, oldest first (this run last).
+    pub recent: Vec<HealthRecord>,
 }
 
-/// Records how `target` answered in `run` (from the captures the run made) and says what that
-/// changes, given its history.
+/// Records how `target` answered in `run` and says what that changes, given its history.
 pub fn assess(
     store: &Store,
     target: &str,
     run: u64,
     at: DateTime<Utc>,
-    captures: &[CaptureRecord],
+    health: &SiteHealth,
     unreachable_after: u32,
 ) -> Result<Assessment, StoreError> {
-    let attempts: Vec<Attempt> = captures.iter().map(attempt_of).collect();
-    let Some(health) = health_of(&attempts) else {
-        return Ok(Assessment::default());
-    };
     store.put_health(
         target,
         &HealthRecord {
@@ -73,18 +70,19 @@ pub fn assess(
             health: health.clone(),
         },
     )?;
-    let history: Vec<RunHealth<DateTime<Utc>>> = store
-        .recent_health(target)?
-        .into_iter()
+    let recent = store.recent_health(target)?;
+    let history: Vec<RunHealth<DateTime<Utc>>> = recent
+        .iter()
         .map(|r| RunHealth {
             run: r.run,
             at: r.at,
-            health: r.health,
+            health: r.health.clone(),
         })
         .collect();
     Ok(Assessment {
-        health: Some(health),
+        health: Some(health.clone()),
         change: change(&history, unreachable_after as usize),
+        recent,
     })
 }
 
@@ -146,6 +144,19 @@ pub fn health_of(attempts: &[Attempt]) -> Option<SiteHealth> {
         cause: DownCause::ServerError,
         detail: format!("HTTP {}", statuses.join(", ")),
     })
+}
+
+/// The innermost part of a transport error chain, which says what happened: "tcp connect
+/// error: Connection refused" out of "not crawled: http://…/robots.txt unreachable: error
+/// sending request for url (http://…): client error (Connect): tcp connect error: Connection
+/// refused (os error 111)".
+pub fn concise(message: &str) -> String {
+    let inner = message.rsplit("): ").next().unwrap_or(message);
+    let inner = match inner.rfind(" (os error ") {
+        Some(i) if inner.ends_with(')') => &inner[..i],
+        _ => inner,
+    };
+    inner.trim().to_string()
 }
 
 /// The cause of a transport failure, read from its message (reqwest, hyper and rustls name

@@ -9,6 +9,7 @@ pub mod build;
 mod cache;
 pub mod decide;
 pub mod health;
+pub mod health_flag;
 pub mod identity;
 pub mod index;
 pub mod inventory;

@@ -9,7 +9,7 @@ use std::io::{self, BufWriter, Write};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use super::record::{Flag, FlagCapture};
+use super::record::{Flag, FlagCapture, FlagClaim};
 
 /// The `--format` of `claimwatch flags`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -94,8 +94,9 @@ pub fn write_csv(flags: &[Flag], out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn csv_row(flag: &Flag) -> Vec<String> {
-    let claim = &flag.claim;
-    let manufacturer = claim.manufacturer.as_ref();
+    let claim = flag.claim.as_ref();
+    let manufacturer = claim.and_then(|c| c.manufacturer.as_ref());
+    let cell = |f: fn(&FlagClaim) -> String| claim.map(f).unwrap_or_default();
     let mut row = vec![
         flag.schema_version.to_string(),
         flag.flag_id.clone(),
@@ -106,10 +107,10 @@ fn csv_row(flag: &Flag) -> Vec<String> {
         flag.target.id.clone(),
         flag.target.name.clone(),
         flag.url.clone(),
-        claim.text.clone(),
-        claim.lang.clone(),
-        claim.rule.clone(),
-        claim.terms.join(TERMS_SEPARATOR),
+        cell(|c| c.text.clone()),
+        cell(|c| c.lang.clone()),
+        cell(|c| c.rule.clone()),
+        cell(|c| c.terms.join(TERMS_SEPARATOR)),
         manufacturer.map(|m| m.name.clone()).unwrap_or_default(),
         manufacturer
             .map(|m| serde_name(&m.allowlist))
@@ -213,7 +214,7 @@ pub fn write_ftm(flags: &[Flag], out: &mut dyn Write) -> io::Result<()> {
                     ("name", vec![flag.flag_type.as_str().to_owned()]),
                     ("description", vec![note_description(flag)]),
                     // Verbatim, line breaks and all: the description above is flattened.
-                    ("notes", vec![flag.claim.text.clone()]),
+                    ("notes", vec![flag.claim_text().to_owned()]),
                     ("sourceUrl", vec![flag.url.clone()]),
                     ("createdAt", vec![ftm_date(&flag.detected_at)]),
                     ("proof", proof),
@@ -257,8 +258,7 @@ fn capture_entity(id: String, capture: &FlagCapture, url: &str) -> Entity {
 /// E.g. `claim_removed (site, military, high): We supply the military.`
 fn note_description(flag: &Flag) -> String {
     let text = flag
-        .claim
-        .text
+        .claim_text()
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
@@ -270,7 +270,7 @@ fn note_description(flag: &Flag) -> String {
         serde_name(&flag.severity),
         text
     );
-    if let Some(m) = &flag.claim.manufacturer {
+    if let Some(m) = flag.claim.as_ref().and_then(|c| c.manufacturer.as_ref()) {
         description.push_str(&format!(
             " [manufacturer: {}, {}]",
             m.name,
@@ -360,13 +360,13 @@ mod tests {
                 name: "Winninc Electronics Co., Limited".into(),
             },
             url: "https://www.winninc.example/about.html".into(),
-            claim: FlagClaim {
+            claim: Some(FlagClaim {
                 text: "We supply military customers.".into(),
                 lang: "en".into(),
                 rule: "military-en".into(),
                 terms: vec!["military".into(), "defence".into()],
                 manufacturer: None,
-            },
+            }),
             before: Some(capture("101", at(2026, 9, 1, 2, 0, 3))),
             after: capture("202", at(2026, 11, 28, 2, 0, 2)),
             first_seen: at(2026, 9, 1, 2, 0, 3),
@@ -387,7 +387,7 @@ mod tests {
             severity: Severity::Medium,
             target: removed.target.clone(),
             url: "https://www.winninc.example/about.html".into(),
-            claim: FlagClaim {
+            claim: Some(FlagClaim {
                 text: TRICKY.into(),
                 lang: "zh".into(),
                 rule: "partner-zh".into(),
@@ -397,7 +397,7 @@ mod tests {
                     allowlist: Allowlist::NotListed,
                     source: Some("https://www.ti.example/distributors".into()),
                 }),
-            },
+            }),
             before: None,
             // The same capture raised both flags: it must come out once in FtM.
             after: capture("202", at(2026, 11, 28, 2, 0, 2)),
@@ -594,6 +594,30 @@ mod tests {
         assert_eq!(ftm_id_part("x-"), "x.2d");
         assert_ne!(ftm_id_part("a_"), ftm_id_part("a.5f"));
         assert_eq!(ftm_id_part("é"), ".c3.a9");
+    }
+
+    #[test]
+    fn a_site_health_flag_has_a_null_claim_in_every_format() {
+        let mut flag = flags().remove(0);
+        flag.flag_type = FlagType::SiteUnreachable;
+        flag.category = crate::claims::Category::Health;
+        flag.claim = None;
+        let jsonl = render(Format::Jsonl, std::slice::from_ref(&flag));
+        let record: serde_json::Value = serde_json::from_str(jsonl.trim()).unwrap();
+        assert!(record["claim"].is_null());
+        assert_eq!(record["category"], "health");
+        assert_eq!(record["flag_type"], "site_unreachable");
+        let csv = render(Format::Csv, std::slice::from_ref(&flag));
+        let mut rows = csv::Reader::from_reader(csv.as_bytes());
+        let row = rows.records().next().unwrap().unwrap();
+        let col = |name: &str| CSV_HEADER.iter().position(|h| *h == name).unwrap();
+        assert_eq!(&row[col("claim.text")], "");
+        assert_eq!(&row[col("flag_type")], "site_unreachable");
+        let ftm = render(Format::Ftm, std::slice::from_ref(&flag));
+        assert!(
+            ftm.contains("site_unreachable (site, health, high)"),
+            "{ftm}"
+        );
     }
 
     #[test]

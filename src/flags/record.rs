@@ -15,6 +15,10 @@ pub enum FlagType {
     ClaimAdded,
     ClaimChanged,
     PartnerUnverified,
+    /// A site that answered before failed as a whole for `unreachable_after` runs in a row.
+    SiteUnreachable,
+    /// A site flagged unreachable answers again.
+    SiteBack,
 }
 
 impl FlagType {
@@ -24,6 +28,8 @@ impl FlagType {
             FlagType::ClaimAdded => "claim_added",
             FlagType::ClaimChanged => "claim_changed",
             FlagType::PartnerUnverified => "partner_unverified",
+            FlagType::SiteUnreachable => "site_unreachable",
+            FlagType::SiteBack => "site_back",
         }
     }
 }
@@ -108,7 +114,9 @@ pub struct Flag {
     pub severity: Severity,
     pub target: FlagTarget,
     pub url: String,
-    pub claim: FlagClaim,
+    /// Null for flags about a whole site (`site_unreachable`, `site_back`): they concern no
+    /// claim.
+    pub claim: Option<FlagClaim>,
     /// Null for a claim first seen.
     pub before: Option<FlagCapture>,
     pub after: FlagCapture,
@@ -120,4 +128,11 @@ pub struct Flag {
     #[serde(default)]
     pub reason: Option<String>,
     pub review: Review,
+}
+
+impl Flag {
+    /// The claim's text as it stood, or "" for a flag about a whole site.
+    pub fn claim_text(&self) -> &str {
+        self.claim.as_ref().map_or("", |c| c.text.as_str())
+    }
 }

@@ -14,14 +14,14 @@ pub fn why_line(flag: &Flag) -> Option<String> {
 /// One readable line: severity, type, scope, category, target, URL, the claim, the id.
 pub fn one_line(flag: &Flag) -> String {
     let severity = format!("{:?}", flag.severity).to_uppercase();
-    let mut claim = terminal_safe(&flag.claim.text);
+    let mut claim = terminal_safe(flag.claim_text());
     if claim.chars().count() > 120 {
         claim = claim.chars().take(117).collect::<String>() + "...";
     }
     let maker = flag
         .claim
-        .manufacturer
         .as_ref()
+        .and_then(|c| c.manufacturer.as_ref())
         .map(|m| {
             let allowlist = serde_json::to_value(m.allowlist)
                 .ok()

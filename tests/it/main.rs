@@ -19,6 +19,7 @@ mod crash;
 mod crawl;
 mod disk;
 mod fuzz_regressions;
+mod health;
 mod hostile;
 mod memory;
 mod politeness;

@@ -161,3 +161,14 @@ fn causes_are_read_from_transport_messages() {
         assert_eq!(cause_of(message), cause, "{message}");
     }
 }
+
+#[test]
+fn transport_errors_are_cut_to_what_happened() {
+    assert_eq!(
+        concise(
+            "not crawled: http://127.0.0.1:9/robots.txt unreachable: error sending request for url (http://127.0.0.1:9/robots.txt): client error (Connect): tcp connect error: Connection refused (os error 111)"
+        ),
+        "tcp connect error: Connection refused"
+    );
+    assert_eq!(concise("timed out after 5s"), "timed out after 5s");
+}
