@@ -52,6 +52,7 @@ use tempfile as _;
 use tracing_subscriber as _;
 
 pub mod address;
+pub mod cases;
 pub mod claims;
 pub mod config;
 pub mod crawl;
@@ -63,5 +64,6 @@ pub mod extract;
 pub mod fetch;
 pub mod flags;
 pub mod run;
+pub mod show;
 pub mod store;
 pub mod text;

@@ -10,6 +10,8 @@ mod demo;
 mod diff;
 mod flags;
 mod history;
+mod review;
+mod show;
 mod verify;
 
 use std::collections::HashMap;
@@ -84,6 +86,23 @@ pub enum Command {
         /// A target id or a URL.
         what: String,
     },
+    /// One capture: its record (encoding and where it came from, headers, address, digest) and
+    /// its extracted text, block by block.
+    Show {
+        /// The capture id (from `history`, `diff` or a flag).
+        capture: u64,
+    },
+    /// Records an investigator's decision on a flag, or on every flag of a case.
+    Review {
+        /// A flag id, or a case id.
+        id: String,
+        /// confirmed, dismissed, needs_translation or unreviewed.
+        #[arg(long)]
+        status: claimwatch::flags::ReviewStatus,
+        /// Why, in the reviewer's words.
+        #[arg(long)]
+        note: Option<String>,
+    },
     /// Validates targets.toml and prints the plan.
     Check,
     /// Re-hashes every stored body; reports anything that does not match.
@@ -131,6 +150,8 @@ pub fn main() -> std::process::ExitCode {
         Command::Claims { target, all } => claims::run(&cli, target.as_deref(), *all),
         Command::Diff { what, from, to } => diff::run(&cli, what, *from, *to),
         Command::History { what } => history::run(&cli, what),
+        Command::Show { capture } => show::run(&cli, *capture),
+        Command::Review { id, status, note } => review::run(&cli, id, *status, note.as_deref()),
         Command::Check => check::run(&cli),
         Command::Verify => verify::run(&cli),
         Command::Demo => demo::run(),

@@ -7,7 +7,7 @@ use crate::claims::manufacturers::KnownManufacturer;
 use crate::claims::{Category, Claim};
 use crate::flags::{
     Allowlist, Flag, FlagCapture, FlagClaim, FlagManufacturer, FlagTarget, FlagType, Review,
-    ReviewStatus, SCHEMA_VERSION, Scope, Severity,
+    SCHEMA_VERSION, Scope, Severity,
 };
 use crate::store::CaptureRecord;
 
@@ -133,9 +133,6 @@ pub fn build(parts: FlagParts<'_>) -> Flag {
         last_seen: whole_seconds(parts.last_seen),
         detected_at: whole_seconds(parts.detected_at),
         reason: parts.reason,
-        review: Review {
-            status: ReviewStatus::Unreviewed,
-            note: None,
-        },
+        review: Review::unreviewed(),
     }
 }

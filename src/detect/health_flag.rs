@@ -8,9 +8,7 @@ use super::build::{flag_capture, flag_id, whole_seconds};
 use super::health::{HealthChange, SiteHealth, assess, attempt_of, health_of};
 use crate::claims::Category;
 use crate::config::Target;
-use crate::flags::{
-    Flag, FlagTarget, FlagType, Review, ReviewStatus, SCHEMA_VERSION, Scope, Severity,
-};
+use crate::flags::{Flag, FlagTarget, FlagType, Review, SCHEMA_VERSION, Scope, Severity};
 use crate::store::{CaptureRecord, HealthRecord, Store, StoreError};
 
 /// What a health flag stands on.
@@ -82,10 +80,7 @@ pub fn health_flag(parts: HealthFlagParts<'_>) -> Flag {
         last_seen: whole_seconds(parts.detected_at),
         detected_at: whole_seconds(parts.detected_at),
         reason: Some(reason),
-        review: Review {
-            status: ReviewStatus::Unreviewed,
-            note: None,
-        },
+        review: Review::unreviewed(),
     }
 }
 

@@ -373,10 +373,7 @@ mod tests {
             last_seen: at(2026, 10, 30, 2, 0, 1),
             detected_at: at(2026, 11, 28, 2, 0, 2),
             reason: Some("no page of the site carries it now: 3 good pages compared".into()),
-            review: Review {
-                status: ReviewStatus::Unreviewed,
-                note: None,
-            },
+            review: Review::unreviewed(),
         };
         let partner = Flag {
             schema_version: SCHEMA_VERSION,
@@ -408,6 +405,7 @@ mod tests {
             review: Review {
                 status: ReviewStatus::Dismissed,
                 note: Some("checked, TI lists them".into()),
+                reviewed_at: None,
             },
         };
         vec![removed, partner]

@@ -94,12 +94,60 @@ pub enum ReviewStatus {
     Unreviewed,
     Confirmed,
     Dismissed,
+    /// The claim is in a language the reviewer cannot read yet.
+    NeedsTranslation,
+}
+
+impl ReviewStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ReviewStatus::Unreviewed => "unreviewed",
+            ReviewStatus::Confirmed => "confirmed",
+            ReviewStatus::Dismissed => "dismissed",
+            ReviewStatus::NeedsTranslation => "needs_translation",
+        }
+    }
+
+    /// Every status, in the order a reviewer meets them.
+    pub const ALL: [ReviewStatus; 4] = [
+        ReviewStatus::Unreviewed,
+        ReviewStatus::Confirmed,
+        ReviewStatus::Dismissed,
+        ReviewStatus::NeedsTranslation,
+    ];
+}
+
+impl std::str::FromStr for ReviewStatus {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        ReviewStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .ok_or_else(|| {
+                format!("{text:?} is not a review status: use confirmed, dismissed, needs_translation or unreviewed")
+            })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Review {
     pub status: ReviewStatus,
     pub note: Option<String>,
+    /// When the status was last set by a reviewer; absent until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_at: Option<DateTime<Utc>>,
+}
+
+impl Review {
+    /// The review of a flag nobody has looked at yet.
+    pub fn unreviewed() -> Review {
+        Review {
+            status: ReviewStatus::Unreviewed,
+            note: None,
+            reviewed_at: None,
+        }
+    }
 }
 
 /// One flag (one JSON object a line with `--format jsonl`).

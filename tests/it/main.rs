@@ -24,4 +24,5 @@ mod hostile;
 mod memory;
 mod politeness;
 mod regression;
+mod review;
 mod rotation;
