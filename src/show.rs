@@ -152,5 +152,12 @@ fn source_label(source: EncodingSource) -> &'static str {
         EncodingSource::Header => "the Content-Type header",
         EncodingSource::Meta => "the page's <meta> charset",
         EncodingSource::Detected => "detection",
+        EncodingSource::ValidUtf8 => "the bytes: valid UTF-8, whatever the page declared",
+        EncodingSource::DeclarationContradicted => {
+            "detection: the declared charset gave replacement characters"
+        }
+        EncodingSource::EvidenceOverDomain => {
+            "detection: the text read better than under the domain's usual encoding"
+        }
     }
 }

@@ -135,6 +135,9 @@ fn recorded_source(source: charset::EncodingSource) -> EncodingSource {
         charset::EncodingSource::Header => EncodingSource::Header,
         charset::EncodingSource::Meta => EncodingSource::Meta,
         charset::EncodingSource::Detected => EncodingSource::Detected,
+        charset::EncodingSource::ValidUtf8 => EncodingSource::ValidUtf8,
+        charset::EncodingSource::DeclarationContradicted => EncodingSource::DeclarationContradicted,
+        charset::EncodingSource::EvidenceOverDomain => EncodingSource::EvidenceOverDomain,
     }
 }
 

@@ -43,6 +43,12 @@ pub enum EncodingSource {
     Meta,
     /// Guessed from the bytes.
     Detected,
+    /// The bytes are valid UTF-8 with non-ASCII text, whatever the page declared.
+    ValidUtf8,
+    /// The declared charset gave replacement characters; detection's choice did not.
+    DeclarationContradicted,
+    /// Guessed from the bytes against the domain's prior, because that read better.
+    EvidenceOverDomain,
 }
 
 /// What a capture is before its body: which run and target it was for, what was asked, where it

@@ -1,0 +1,452 @@
+use super::*;
+use encoding_rs::{BIG5, SHIFT_JIS, WINDOWS_1251};
+
+const ZH: &str =
+    "深圳市军工电子有限公司，军用元器件授权代理商。我们为国防工业提供可靠的产品和服务。";
+const TW: &str = "台灣軍工電子 國防 授權代理。我們為國防工業提供可靠的產品與服務。";
+const RU: &str =
+    "Официальный дистрибьютор, оборонной промышленности. Мы поставляем надёжные компоненты.";
+const JA: &str = "防衛産業向けの電子部品の正規代理店です。高品質な製品を提供します。";
+
+fn page(meta: &str, sentence: &str) -> String {
+    let body = format!("<p>{sentence}</p>\n").repeat(6);
+    format!("<!DOCTYPE html><html><head>{meta}<title>t</title></head><body>{body}</body></html>")
+}
+
+fn encode(encoding: &'static Encoding, text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding.encode(text);
+    assert!(
+        !unmappable,
+        "test text must be representable in {}",
+        encoding.name()
+    );
+    bytes.into_owned()
+}
+
+#[test]
+fn gbk_labelled_in_header() {
+    let html = page("", ZH);
+    let d = decode(
+        &encode(GB18030, &html),
+        Some("text/html; charset=gbk"),
+        None,
+    );
+    assert_eq!(d.text, html);
+    assert_eq!(
+        (d.encoding, d.source, d.had_errors),
+        ("gb18030", EncodingSource::Header, false)
+    );
+}
+
+#[test]
+fn header_charset_quoted_and_case_insensitive() {
+    let html = page("", ZH);
+    let bytes = encode(GB18030, &html);
+    for ct in [
+        "text/html;charset=\"GB2312\"",
+        "text/html; CHARSET = 'gbk' ",
+        "text/html; foo=bar; Charset=GB_2312-80",
+    ] {
+        let d = decode(&bytes, Some(ct), None);
+        assert_eq!(d.text, html, "{ct}");
+        assert_eq!(
+            (d.encoding, d.source),
+            ("gb18030", EncodingSource::Header),
+            "{ct}"
+        );
+    }
+}
+
+#[test]
+fn gbk_with_only_meta() {
+    let html = page(r#"<meta charset="gb2312">"#, ZH);
+    let d = decode(
+        &encode(GB18030, &html),
+        Some("text/html"),
+        Some("example.com"),
+    );
+    assert_eq!(d.text, html);
+    assert_eq!((d.encoding, d.source), ("gb18030", EncodingSource::Meta));
+}
+
+#[test]
+fn http_equiv_meta() {
+    let html = page(
+        r#"<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=GBK">"#,
+        ZH,
+    );
+    let d = decode(&encode(GB18030, &html), None, None);
+    assert_eq!(d.text, html);
+    assert_eq!((d.encoding, d.source), ("gb18030", EncodingSource::Meta));
+}
+
+#[test]
+fn gbk_detected_without_label() {
+    let html = page("", ZH);
+    let d = decode(&encode(GB18030, &html), None, Some("example.cn"));
+    assert_eq!(d.text, html);
+    assert_eq!(
+        (d.encoding, d.source, d.had_errors),
+        ("gb18030", EncodingSource::Detected, false)
+    );
+}
+
+#[test]
+fn big5_meta_and_detected() {
+    let html = page(r#"<meta charset="big5">"#, TW);
+    let d = decode(&encode(BIG5, &html), None, None);
+    assert_eq!(d.text, html);
+    assert_eq!((d.encoding, d.source), ("Big5", EncodingSource::Meta));
+
+    let html = page("", TW);
+    let d = decode(&encode(BIG5, &html), None, Some("example.tw"));
+    assert_eq!(d.text, html);
+    assert_eq!((d.encoding, d.source), ("Big5", EncodingSource::Detected));
+}
+
+#[test]
+fn windows_1251_header_and_detected() {
+    let html = page("", RU);
+    let bytes = encode(WINDOWS_1251, &html);
+    let d = decode(&bytes, Some("text/html; charset=windows-1251"), None);
+    assert_eq!(d.text, html);
+    assert_eq!(
+        (d.encoding, d.source),
+        ("windows-1251", EncodingSource::Header)
+    );
+
+    let d = decode(&bytes, None, Some("example.ru"));
+    assert_eq!(d.text, html);
+    assert_eq!(
+        (d.encoding, d.source),
+        ("windows-1251", EncodingSource::Detected)
+    );
+}
+
+#[test]
+fn shift_jis_meta() {
+    let html = page(
+        r#"<meta http-equiv="content-type" content="text/html;charset=Shift_JIS">"#,
+        JA,
+    );
+    let d = decode(&encode(SHIFT_JIS, &html), None, None);
+    assert_eq!(d.text, html);
+    assert_eq!((d.encoding, d.source), ("Shift_JIS", EncodingSource::Meta));
+}
+
+#[test]
+fn utf8_bom_overrides_wrong_header() {
+    let html = page("", RU);
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(html.as_bytes());
+    let d = decode(&bytes, Some("text/html; charset=windows-1251"), None);
+    assert_eq!(d.text, html);
+    assert_eq!((d.encoding, d.source), ("UTF-8", EncodingSource::Bom));
+}
+
+#[test]
+fn utf16le_bom() {
+    let html = page("", ZH);
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(html.encode_utf16().flat_map(u16::to_le_bytes));
+    let d = decode(&bytes, Some("text/html; charset=utf-8"), None);
+    assert_eq!(d.text, html);
+    assert_eq!(
+        (d.encoding, d.source, d.had_errors),
+        ("UTF-16LE", EncodingSource::Bom, false)
+    );
+}
+
+#[test]
+fn utf16be_bom() {
+    let html = page("", RU);
+    let mut bytes = vec![0xFE, 0xFF];
+    bytes.extend(html.encode_utf16().flat_map(u16::to_be_bytes));
+    let d = decode(&bytes, None, None);
+    assert_eq!(d.text, html);
+    assert_eq!((d.encoding, d.source), ("UTF-16BE", EncodingSource::Bom));
+}
+
+#[test]
+fn meta_utf16_means_utf8() {
+    let html = page(r#"<meta charset="utf-16">"#, ZH);
+    let d = decode(html.as_bytes(), None, None);
+    assert_eq!(d.text, html);
+    assert_eq!((d.encoding, d.source), ("UTF-8", EncodingSource::Meta));
+}
+
+#[test]
+fn unknown_labels_fall_through() {
+    let html = page(
+        r#"<meta charset="no-such-thing"><meta charset="windows-1251">"#,
+        RU,
+    );
+    let bytes = encode(WINDOWS_1251, &html);
+    let d = decode(&bytes, Some("text/html; charset=bogus"), None);
+    assert_eq!(d.text, html);
+    assert_eq!(
+        (d.encoding, d.source),
+        ("windows-1251", EncodingSource::Meta)
+    );
+
+    // "replacement" labels would decode to a single U+FFFD.
+    let d = decode(
+        &bytes,
+        Some("text/html; charset=iso-2022-kr"),
+        Some("example.ru"),
+    );
+    assert_eq!(d.text, html);
+    assert_eq!(d.source, EncodingSource::Meta);
+}
+
+#[test]
+fn commented_out_meta_is_ignored() {
+    let html = page(r#"<!-- <meta charset="big5"> --><meta charset="gbk">"#, ZH);
+    let d = decode(&encode(GB18030, &html), None, None);
+    assert_eq!(d.text, html);
+    assert_eq!((d.encoding, d.source), ("gb18030", EncodingSource::Meta));
+}
+
+#[test]
+fn meta_beyond_first_kib_is_not_seen() {
+    let filler = format!("<!-- {} -->", "x".repeat(1100));
+    let html = page(&format!("{filler}<meta charset=\"windows-1251\">"), RU);
+    let d = decode(&encode(WINDOWS_1251, &html), None, Some("example.ru"));
+    assert_eq!(d.source, EncodingSource::Detected);
+    assert_eq!(d.text, html);
+}
+
+#[test]
+fn gbk_under_utf8_header_falls_back_to_detection() {
+    let html = page("", ZH);
+    let d = decode(
+        &encode(GB18030, &html),
+        Some("text/html; charset=utf-8"),
+        Some("example.cn"),
+    );
+    assert_eq!(d.text, html);
+    assert_eq!(
+        (d.encoding, d.source, d.had_errors),
+        ("gb18030", EncodingSource::DeclarationContradicted, false)
+    );
+}
+
+#[test]
+fn windows_1251_under_utf8_meta_falls_back_to_detection() {
+    let html = page(r#"<meta charset="utf-8">"#, RU);
+    let d = decode(&encode(WINDOWS_1251, &html), None, Some("example.ru"));
+    assert_eq!(d.text, html);
+    assert_eq!(
+        (d.encoding, d.source),
+        ("windows-1251", EncodingSource::DeclarationContradicted)
+    );
+}
+
+#[test]
+fn damaged_utf8_stays_utf8() {
+    let html = page("", ZH);
+    let mut bytes = html.clone().into_bytes();
+    bytes.splice(10..10, [0xFF, 0xC3]);
+    let d = decode(
+        &bytes,
+        Some("text/html; charset=utf-8"),
+        Some("example.com"),
+    );
+    assert_eq!(
+        (d.encoding, d.source, d.had_errors),
+        ("UTF-8", EncodingSource::Header, true)
+    );
+    assert!(d.text.contains(ZH));
+}
+
+#[test]
+fn invalid_utf8_under_utf8_header_does_not_panic() {
+    let bytes: Vec<u8> = (0u8..=255).cycle().take(5000).collect();
+    let d = decode(
+        &bytes,
+        Some("text/html; charset=utf-8"),
+        Some("example.com"),
+    );
+    assert!(d.had_errors || d.source == EncodingSource::DeclarationContradicted);
+    for garbage in [
+        &b"\xFF\xFE"[..],
+        b"\xFE",
+        b"",
+        b"\xEF\xBB",
+        b"<meta charset=",
+        b"<meta charset=\"\xFF\">",
+    ] {
+        let _ = decode(garbage, Some("text/html; charset=utf-8"), None);
+        let _ = decode(garbage, Some(";;charset"), Some(""));
+        let _ = decode(garbage, None, None);
+    }
+}
+
+#[test]
+fn odd_hosts_do_not_panic() {
+    let html = page("", ZH);
+    let bytes = encode(GB18030, &html);
+    for host in [
+        "EXAMPLE.CN",
+        "127.0.0.1",
+        "xn--fiqs8s",
+        "",
+        ".",
+        "example.cn.",
+        "[::1]",
+        "::1",
+        "例子.中国",
+        "exa_mple.c_n",
+        "EXAMPLE.Cn",
+    ] {
+        let d = decode(&bytes, None, Some(host));
+        assert_eq!(d.source, EncodingSource::Detected, "{host}");
+    }
+    let d = decode(&bytes, None, Some("EXAMPLE.CN"));
+    assert_eq!(d.text, html);
+}
+
+#[test]
+fn tld_hints() {
+    assert_eq!(tld_hint("EXAMPLE.CN").as_deref(), Some("cn"));
+    assert_eq!(tld_hint("example.cn.").as_deref(), Some("cn"));
+    assert_eq!(tld_hint("shop.xn--fiqs8s").as_deref(), Some("xn--fiqs8s"));
+    assert_eq!(tld_hint("127.0.0.1"), None);
+    assert_eq!(tld_hint("[::1]"), None);
+    assert_eq!(tld_hint(""), None);
+    assert_eq!(tld_hint("例子.中国"), None);
+}
+
+#[test]
+fn ascii_only_body_decodes() {
+    let d = decode(
+        b"<html><body>Hello</body></html>",
+        None,
+        Some("example.com"),
+    );
+    assert_eq!(d.text, "<html><body>Hello</body></html>");
+    assert!(!d.had_errors);
+    assert_eq!(d.source, EncodingSource::Detected);
+}
+
+/// The chardet test files (../shared/corpora/charsets, one folder per true encoding), decoded
+/// without a declared charset as if served from hosts under several top-level domains: every
+/// file of an encoding the WHATWG standard knows must come out in that encoding, whatever the
+/// domain. Skips, saying so, when the corpus is not beside the checkout.
+#[test]
+fn chardet_corpus_is_read_right_under_every_domain() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/charsets");
+    let Ok(folders) = std::fs::read_dir(&root) else {
+        eprintln!("SKIPPED: no corpus at {}", root.display());
+        return;
+    };
+    // Folder name → the WHATWG encoding its files must decode as; folders of encodings outside
+    // the standard (IBM855, EUC-TW) are left out.
+    let expected = |folder: &str| -> Option<&'static Encoding> {
+        Some(match folder {
+            "Big5" => BIG5,
+            "GB2312" => GB18030,
+            "IBM866" => encoding_rs::IBM866,
+            "KOI8-R" => encoding_rs::KOI8_R,
+            "MacCyrillic" => encoding_rs::X_MAC_CYRILLIC,
+            "iso-8859-1" | "windows-1252" => WINDOWS_1252,
+            "iso-8859-5-bulgarian" | "iso-8859-5-russian" => encoding_rs::ISO_8859_5,
+            "utf-8" | "utf-8-sig" => encoding_rs::UTF_8,
+            "windows-1251-bulgarian" | "windows-1251-russian" => WINDOWS_1251,
+            _ => return None,
+        })
+    };
+    let hosts = [
+        "example.com",
+        "example.ru",
+        "example.cn",
+        "example.tw",
+        "example.hk",
+    ];
+    let mut wrong = Vec::new();
+    let mut read = 0;
+    for folder in folders.flatten() {
+        let name = folder.file_name().to_string_lossy().into_owned();
+        let Some(want) = expected(&name) else {
+            continue;
+        };
+        for file in std::fs::read_dir(folder.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let Ok(bytes) = std::fs::read(file.path()) else {
+                continue;
+            };
+            // Read right means the right text: encodings that agree on every byte of a file
+            // (windows-1251 and -1252 on ASCII and curly quotes, KOI8-R and KOI8-U on Russian)
+            // are equally right for it.
+            let truth = want.decode(&bytes).0;
+            for host in hosts {
+                read += 1;
+                let got = decode(&bytes, Some("text/html"), Some(host));
+                if got.text.trim_start_matches('\u{FEFF}') != truth.trim_start_matches('\u{FEFF}') {
+                    wrong.push(format!(
+                        "{name}/{} under {host}: {}",
+                        file.file_name().to_string_lossy(),
+                        got.encoding
+                    ));
+                }
+            }
+        }
+    }
+    assert!(read > 500, "the corpus looks incomplete: {read} decodes");
+    assert!(
+        wrong.is_empty(),
+        "{} of {read} decodes wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn valid_utf8_wins_over_a_leftover_legacy_meta() {
+    let html = page(r#"<meta charset="gb2312">"#, ZH);
+    let d = decode(html.as_bytes(), Some("text/html"), Some("example.cn"));
+    assert_eq!(d.text, html);
+    assert_eq!((d.encoding, d.source), ("UTF-8", EncodingSource::ValidUtf8));
+}
+
+#[test]
+fn a_declared_charset_that_breaks_the_text_loses_to_detection() {
+    // Big5 bytes declared as Shift_JIS: decoding as declared leaves replacement characters.
+    let html = page(r#"<meta charset="shift_jis">"#, TW);
+    let d = decode(&encode(BIG5, &html), None, Some("example.tw"));
+    assert_eq!(d.text, html);
+    assert_eq!(
+        (d.encoding, d.source),
+        ("Big5", EncodingSource::DeclarationContradicted)
+    );
+}
+
+#[test]
+fn the_domain_is_a_prior_not_a_verdict() {
+    for (encoding, text, host) in [
+        (GB18030, ZH, "example.ru"),
+        (BIG5, TW, "example.ru"),
+        (BIG5, TW, "example.cn"),
+        (GB18030, ZH, "example.tw"),
+    ] {
+        let html = page("", text);
+        let d = decode(&encode(encoding, &html), None, Some(host));
+        assert_eq!(d.text, html, "{} under {host}", encoding.name());
+        assert_eq!(d.source, EncodingSource::EvidenceOverDomain);
+    }
+}
+
+#[test]
+fn mac_cyrillic_keeps_its_capitals() {
+    let html = page("", RU);
+    let d = decode(
+        &encode(encoding_rs::X_MAC_CYRILLIC, &html),
+        None,
+        Some("example.ru"),
+    );
+    assert_eq!(d.text, html);
+    assert_eq!(d.encoding, "x-mac-cyrillic");
+}
