@@ -107,10 +107,11 @@ pub async fn run(
     run.targets = detected
         .into_iter()
         .zip(&targets)
-        .map(|(detected, target)| match detected.flatten() {
+        .enumerate()
+        .map(|(index, (detected, target))| match detected.flatten() {
             Some((counts, flags, site)) => {
                 new_flags.extend(flags);
-                sites.push((*target, site));
+                sites.push((index, *target, site));
                 counts
             }
             None => TargetCounts {
@@ -196,10 +197,10 @@ async fn detect_target(
 fn site_health(
     store: &Store,
     run_id: u64,
-    sites: &[(&Target, Option<SiteSnapshot>)],
+    sites: &[(usize, &Target, Option<SiteSnapshot>)],
     counts: &mut [TargetCounts],
 ) -> Vec<Flag> {
-    let snapshots: Vec<&SiteSnapshot> = sites.iter().filter_map(|(_, s)| s.as_ref()).collect();
+    let snapshots: Vec<&SiteSnapshot> = sites.iter().filter_map(|(_, _, s)| s.as_ref()).collect();
     if is_crawler_outage(&snapshots) {
         tracing::warn!(
             "no site answered in this run: taken for an outage on this side, not recorded as \
@@ -208,11 +209,11 @@ fn site_health(
         return Vec::new();
     }
     let mut flags = Vec::new();
-    for (target, site) in sites {
+    for (index, target, site) in sites {
         let Some(site) = site else { continue };
         match record_site_health(store, target, site, run_id, Utc::now()) {
             Ok(Some(flag)) => {
-                if let Some(c) = counts.iter_mut().find(|c| c.target == target.id) {
+                if let Some(c) = counts.get_mut(*index) {
                     c.new_flags.push(flag.flag_id.clone());
                 }
                 flags.push(flag);

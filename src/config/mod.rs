@@ -103,7 +103,7 @@ impl Config {
 
     /// Parses and validates `text`; `path` is used only in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let source = Source { text, path };
+        let source = Source::new(text, path);
         let raw: RawFile = toml::from_str(text).map_err(|e| source.syntax(&e))?;
         source.config(&raw)
     }
