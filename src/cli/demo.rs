@@ -40,6 +40,22 @@ fn targets_toml(served: &[(&str, &str, SocketAddr)]) -> String {
     toml
 }
 
+/// The demo crawls its own sites into a temporary store and watch-list: a `--store` or
+/// `--targets` given to it would be ignored, so it is refused (a demo must never write into a
+/// real store). The same settings from the environment are left alone: they are meant for the
+/// other commands.
+pub fn refuse_store_options(matches: &clap::ArgMatches) -> Result<()> {
+    for option in ["store", "targets"] {
+        if matches.value_source(option) == Some(clap::parser::ValueSource::CommandLine) {
+            anyhow::bail!(
+                "the demo uses a temporary store and watch-list of its own and takes no --{option}; \
+                 run `claimwatch demo` alone"
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Runs the demo, printing as it goes.
 pub fn run() -> Result<Exit> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;

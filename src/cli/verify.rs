@@ -6,7 +6,7 @@ use super::Cli;
 use claimwatch::exit::Exit;
 
 pub fn run(cli: &Cli) -> Result<Exit> {
-    let store = cli.open_store()?;
+    let store = cli.existing_store()?;
     let stats = store.stats()?;
     let bad = store.verify_bodies()?;
     for digest in &bad {

@@ -19,9 +19,9 @@ use super::host::{Host, Hosts};
 use super::robots::{MAX_ROBOTS_BYTES, Robots};
 use super::scope::Scope;
 use super::sitemap::{self, MAX_SITEMAP_BYTES};
-use crate::config::{CrawlSettings, Target};
+use crate::config::{CrawlSettings, Target, human_size};
 use crate::fetch::{FetchError, FetchSettings, Fetcher, Response};
-use crate::store::{CaptureRecord, NewCapture, Outcome, PageRecord, Store, TargetCounts};
+use crate::store::{CaptureRecord, NewCapture, PageRecord, Store, TargetCounts};
 
 /// At most this many sitemap files are read per target per run.
 const MAX_SITEMAP_FILES: usize = 10;
@@ -380,16 +380,11 @@ impl Crawling<'_> {
     /// Writes a capture (on a blocking thread: sled and zstd are sync) and counts it.
     async fn store(&mut self, capture: NewCapture) {
         let store = self.job.store.clone();
-        let outcome = capture.outcome;
+        self.counts.count(capture.outcome, capture.status);
         let written = tokio::task::spawn_blocking(move || store.put_capture(capture)).await;
-        self.counts.pages += 1;
-        match outcome {
-            Outcome::Ok => self.counts.ok += 1,
-            Outcome::RobotsBlocked => self.counts.robots_blocked += 1,
-            _ => self.counts.failed += 1,
-        }
         match written {
             Ok(Ok(put)) => {
+                log_capture(&put.record);
                 if put.new_body {
                     self.counts.new_bodies += 1;
                 }
@@ -407,5 +402,15 @@ impl Crawling<'_> {
             }
             Err(e) => tracing::error!(target = %self.job.target.id, "store task failed: {e}"),
         }
+    }
+}
+
+/// `-v`: one line per page fetched, saying how it ended.
+fn log_capture(record: &CaptureRecord) {
+    let size = record.size.map_or_else(|| "-".to_string(), human_size);
+    let status = record.status_word();
+    match &record.error {
+        Some(error) => tracing::info!("{} {status} {} {size} ({error})", record.target, record.url),
+        None => tracing::info!("{} {status} {} {size}", record.target, record.url),
     }
 }

@@ -22,6 +22,7 @@ mod fuzz_regressions;
 mod health;
 mod hostile;
 mod memory;
+mod operation;
 mod politeness;
 mod regression;
 mod review;

@@ -8,14 +8,18 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::config_errors::{check_names_line_and_problem, target_with};
 use crate::crash::{check_store, site};
 use crate::disk::{crawl_into_a_full_disk, plain_stderr, says_disk_full};
 use crate::hostile::deep_page_keeps_its_text;
+use crate::operation::{exits_in_time, long_crawl, next_crawl_runs, start};
 use crate::politeness::{
     an_unreachable_and_a_healthy_target, history, page, robots_txt, status_word,
 };
@@ -182,4 +186,32 @@ async fn crawl_written_as_an_array_of_tables_is_named_in_the_error() {
     if let Err(failure) = check_names_line_and_problem(&text, 1, &["crawl"]).await {
         panic!("[crawl] written as an array: {failure}");
     }
+}
+
+/// `CLAIMWATCH_LOG=debug claimwatch crawl --only X 2>&1 >/dev/null | head -10` hung for good:
+/// once `head` left, a log write panicked a tokio worker inside sled ("failed printing to
+/// stderr: Broken pipe"), sled's final flush waited for ever, SIGTERM was ignored, and the
+/// store stayed locked, so every later cron run exited 2.
+#[tokio::test(flavor = "multi_thread")]
+async fn debug_log_piped_to_head_ends_the_crawl_instead_of_hanging_it() {
+    let (_server, ws) = long_crawl().await;
+    let mut child = start(
+        &ws,
+        &["crawl", "--only", "site"],
+        Some("debug"),
+        Stdio::null(),
+        Stdio::piped(),
+    );
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
+    for _ in 0..10 {
+        lines
+            .next_line()
+            .await
+            .expect("read stderr")
+            .expect("ten lines of debug log");
+    }
+    drop(lines);
+    let (code, took) = exits_in_time(&mut child, "stderr closed after ten lines").await;
+    assert_eq!(code, Some(2), "exit code after {took:?}");
+    next_crawl_runs(&ws, "stderr closed after ten lines").await;
 }
