@@ -137,6 +137,11 @@ impl CaptureRecord {
         self.outcome == Outcome::Ok
     }
 
+    /// The page answered 404 or 410: it is gone.
+    pub fn is_gone(&self) -> bool {
+        self.outcome == Outcome::HttpStatus && matches!(self.status, Some(404 | 410))
+    }
+
     /// How the fetch ended, in a word or two: "200", "200 cut", "404 http", "failed",
     /// "robots", "refused", "403 blocked".
     pub fn status_word(&self) -> String {

@@ -215,3 +215,93 @@ async fn debug_log_piped_to_head_ends_the_crawl_instead_of_hanging_it() {
     assert_eq!(code, Some(2), "exit code after {took:?}");
     next_crawl_runs(&ws, "stderr closed after ten lines").await;
 }
+
+/// A page that answered 404 raised its claim's removal again on every run it stayed gone: its
+/// last good capture stood for it before each run, so the claim was removed anew, under a new
+/// flag id, and cron mailed the same takedown every night.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_that_stays_gone_raises_its_claim_removed_once() {
+    let (handler, version) = versioned(vec![
+        ("/", vec![page(&["/about.html"], "home")]),
+        (
+            "/about.html",
+            vec![
+                page(&[], "We supply military and aerospace customers."),
+                Reply::not_found(),
+                Reply::not_found(),
+                Reply::not_found(),
+                page(&[], "We supply military and aerospace customers."),
+            ],
+        ),
+    ]);
+    let server = Server::start("127.0.0.1", 0, handler)
+        .await
+        .expect("start the test server");
+    let ws = one_target(&server, "");
+    // Exit codes of the runs: the page's baseline, gone, still gone twice, back.
+    let mut codes = Vec::new();
+    for v in 0..5 {
+        version.store(v, std::sync::atomic::Ordering::SeqCst);
+        codes.push(ws.run(&["crawl"]).await.status.code());
+    }
+    assert_eq!(codes, [Some(0), Some(1), Some(0), Some(0), Some(1)]);
+    let types: Vec<String> = flags_json(&ws)
+        .await
+        .iter()
+        .map(|f| f["flag_type"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let removed = types.iter().filter(|t| *t == "claim_removed").count();
+    let added = types.iter().filter(|t| *t == "claim_added").count();
+    assert_eq!(
+        (removed, added),
+        (1, 1),
+        "removed once when it went, added when it came back: {types:?}"
+    );
+}
+
+/// A site with more dead links than `max_pages` had its budget spent on them run after run: the
+/// pages of every earlier capture were fetched again first, 404s included, so its live pages
+/// beyond the budget were never reached.
+#[tokio::test(flavor = "multi_thread")]
+async fn links_to_gone_pages_do_not_eat_max_pages_run_after_run() {
+    let live = ["/", "/a.html", "/b.html", "/c.html"];
+    let server = serve(vec![
+        (
+            "/",
+            page(
+                &[
+                    "/dead1.html",
+                    "/dead2.html",
+                    "/dead3.html",
+                    "/a.html",
+                    "/b.html",
+                    "/c.html",
+                ],
+                "home",
+            ),
+        ),
+        ("/a.html", page(&[], "a")),
+        ("/b.html", page(&[], "b")),
+        ("/c.html", page(&[], "c")),
+    ])
+    .await;
+    let ws = one_target(&server, "max_pages = 5");
+    crawl_ok(&ws).await;
+    let first = server.pages_requested();
+    assert!(
+        first.contains(&"/dead3.html".to_string()),
+        "the first run follows the links in order: {first:?}"
+    );
+    for run in 2..=3 {
+        let before = server.pages_requested().len();
+        crawl_ok(&ws).await;
+        let this_run = server.pages_requested()[before..].to_vec();
+        for page in live {
+            assert!(
+                this_run.contains(&page.to_string()),
+                "run {run}: live page {page} not fetched: {this_run:?}"
+            );
+        }
+        assert_eq!(this_run.len(), 5, "run {run}: {this_run:?}");
+    }
+}
