@@ -53,14 +53,14 @@ pub fn run(cli: &Cli, ids: &[String], all: bool) -> Result<Exit> {
             .map(|e| e.url.as_str())
             .collect::<std::collections::HashSet<_>>()
             .len();
-        let kind = match (&dark, all) {
-            (_, true) => "",
-            (Some(_), false) => "last seen ",
-            (None, false) => "current ",
+        let (before, after) = match (&dark, all) {
+            (_, true) => ("", ""),
+            (Some(_), false) => ("", " last seen"),
+            (None, false) => ("current ", ""),
         };
         write!(
             out,
-            "{id} — {}: {} {kind}claims on {pages} pages",
+            "{id} — {}: {} {before}claims{after} on {pages} pages",
             terminal_safe(&name),
             shown.len()
         )?;
@@ -94,17 +94,20 @@ pub fn run(cli: &Cli, ids: &[String], all: bool) -> Result<Exit> {
                 maker
             )?;
             writeln!(out, "      \"{}\"", terminal_safe(&claim.text))?;
-            let state = match (&dark, entry.current) {
-                (_, false) => "  (no longer on the page)".to_string(),
-                (Some((since, _)), true) => format!(
-                    "  (site unreachable since {})",
-                    since.format("%Y-%m-%dT%H:%M:%SZ")
+            let (dark_since, state) = match (&dark, entry.current) {
+                (_, false) => (String::new(), "  (no longer on the page)"),
+                (Some((since, _)), true) => (
+                    format!(
+                        ", site unreachable since {}",
+                        since.format("%Y-%m-%dT%H:%M:%SZ")
+                    ),
+                    "",
                 ),
-                (None, true) => String::new(),
+                (None, true) => (String::new(), ""),
             };
             writeln!(
                 out,
-                "      first seen {}  last seen {}  in {} captures{state}",
+                "      first seen {}  last seen {}{dark_since}  in {} captures{state}",
                 entry.first_seen.format("%Y-%m-%dT%H:%M:%SZ"),
                 entry.last_seen.format("%Y-%m-%dT%H:%M:%SZ"),
                 entry.captures.len(),

@@ -24,13 +24,16 @@ pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<
     let color = use_color();
 
     let pairs = pairs_to_show(&store, what, from, to)?;
+    let mut out = std::io::stdout().lock();
     if pairs.is_empty() {
-        println!("no page of {what} changed between its last two good captures");
+        writeln!(
+            out,
+            "no page of {what} changed between its last two good captures"
+        )?;
         return Ok(Exit::Ok);
     }
     let flags = store.flags()?;
     let several = pairs.len() > 1;
-    let mut out = std::io::stdout().lock();
     for (old, new) in pairs {
         let (diff, options) = compare(&store, &mut cache, &old, &new, color)?;
         if several && !diff.changed {

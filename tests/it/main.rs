@@ -14,6 +14,7 @@
 mod support;
 
 mod claims;
+mod commands;
 mod config_errors;
 mod crash;
 mod crawl;
