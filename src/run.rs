@@ -30,7 +30,7 @@ pub struct RunOptions {
 /// Why a run could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    /// `--only` named a target that is not in the config.
+    /// `--target` named a target that is not in the config.
     #[error("no target with id {0:?} in the config")]
     UnknownTarget(String),
     #[error(transparent)]
