@@ -1,4 +1,6 @@
-//! The command-line surface: clap definitions, logging set-up and dispatch to the commands.
+//! The command-line surface: clap definitions and dispatch to the commands, one file each.
+//! Beside them: `logging` (the log on stderr), `shutdown` (signals, and how a stopped run ends),
+//! `summary` (what `crawl` prints), `target_ids` (refusing ids that name no target).
 //!
 //! Every command returns `anyhow::Result<Exit>`; errors are printed once, here, with their
 //! context chain, and become exit code 2.
