@@ -165,10 +165,13 @@ pub fn main() -> std::process::ExitCode {
         Err(e) => e.exit(),
     };
     logging::init(cli.verbose);
-    if matches!(cli.command, Command::Crawl { .. })
-        && let Err(e) = shutdown::listen_for_signals()
-    {
-        tracing::warn!("cannot listen for SIGTERM and SIGINT: {e}");
+    if matches!(cli.command, Command::Crawl { .. }) {
+        if let Err(e) = shutdown::listen_for_signals() {
+            tracing::warn!("cannot listen for SIGTERM and SIGINT: {e}");
+        }
+        if let Err(e) = shutdown::watch_outputs() {
+            tracing::warn!("cannot watch stdout and stderr: {e}");
+        }
     }
     let result = match &cli.command {
         Command::Crawl { only } => crawl::run(&cli, only),

@@ -8,7 +8,8 @@
 //! recovers on its next open as it does after a crash. A second signal ends the process at once.
 //!
 //! Signals are heard on a thread of their own, so that they are answered whatever the run's
-//! runtime is doing, and after it has shut down.
+//! runtime is doing, and after it has shut down; another watches stdout and stderr for their
+//! reader going away.
 
 use std::io;
 use std::sync::{LazyLock, OnceLock};
@@ -84,6 +85,55 @@ pub fn request(reason: StopReason) {
 /// stderr may be what is stuck.
 fn exit_now() -> ! {
     std::process::exit(Exit::Failed as i32)
+}
+
+/// Stops the run as soon as the reader of stdout or stderr is gone (a pipe's reader closed, a
+/// terminal hung up), rather than when the summary or the next log line fails to be written,
+/// which may be hours of unseen crawling later. Outputs that cannot go away under the process
+/// (files, /dev/null) cannot be watched and need not be: a failed write still stops the run.
+pub fn watch_outputs() -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+
+    use mio::unix::SourceFd;
+    use mio::{Events, Interest, Poll, Token};
+
+    const STREAMS: [&str; 2] = ["stdout", "stderr"];
+    let mut poll = Poll::new()?;
+    let fds = [io::stdout().as_raw_fd(), io::stderr().as_raw_fd()];
+    let mut watched = 0;
+    for (token, fd) in fds.iter().enumerate() {
+        // Refused for files and /dev/null, which epoll cannot watch.
+        if poll
+            .registry()
+            .register(&mut SourceFd(fd), Token(token), Interest::WRITABLE)
+            .is_ok()
+        {
+            watched += 1;
+        }
+    }
+    if watched == 0 {
+        return Ok(());
+    }
+    std::thread::Builder::new()
+        .name("output watch".into())
+        .spawn(move || {
+            let mut events = Events::with_capacity(4);
+            loop {
+                match poll.poll(&mut events, None) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(_) => return,
+                }
+                if let Some(gone) = events.iter().find(|e| e.is_error() || e.is_write_closed()) {
+                    request(StopReason::OutputFailed {
+                        stream: STREAMS[gone.token().0],
+                        error: "its reader is gone".into(),
+                    });
+                    return;
+                }
+            }
+        })?;
+    Ok(())
 }
 
 /// Starts answering SIGTERM and SIGINT: the first stops the run, a second (or one after the run

@@ -337,7 +337,8 @@ impl Crawling<'_> {
             let found = links.len();
             let queued = links
                 .into_iter()
-                .filter(|link| self.push_found(link.clone(), pending.depth + 1))
+                .map(|link| self.push_found(link, pending.depth + 1))
+                .filter(|&queued| queued)
                 .count();
             tracing::debug!(
                 "{id}: {}: {found} links in scope, {queued} new in the frontier ({} waiting)",

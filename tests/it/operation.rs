@@ -83,11 +83,19 @@ pub(crate) async fn next_crawl_runs(ws: &Workspace, context: &str) {
     );
 }
 
+/// stdout is written only when the run ends; its reader leaving mid-crawl stops the crawl then,
+/// not hours later.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_closed_stdout_ends_the_crawl_with_exit_2() {
-    let (_server, ws) = long_crawl().await;
+async fn a_stdout_closed_mid_crawl_stops_the_crawl_with_exit_2() {
+    let (server, ws) = long_crawl().await;
     let mut child = start(&ws, &["crawl"], None, Stdio::piped(), Stdio::piped());
+    let deadline = Instant::now() + ENDS_WITHIN;
+    while server.pages_requested().len() < 20 {
+        assert!(Instant::now() < deadline, "the crawl never got going");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     drop(child.stdout.take());
+    let closed_at = server.pages_requested().len();
     let stderr_pipe = child.stderr.take();
     let (code, took) = exits_in_time(&mut child, "stdout closed").await;
     let err = read_all(stderr_pipe).await;
@@ -96,6 +104,13 @@ async fn a_closed_stdout_ends_the_crawl_with_exit_2() {
         err.contains("stdout"),
         "stderr should say stdout failed: {err}"
     );
+    let requested = server.pages_requested().len();
+    assert!(
+        requested < 200,
+        "the crawl went on after stdout closed: {closed_at} pages requested then, {requested} \
+         in all, of 401"
+    );
+    println!("stdout closed after {closed_at} pages; {requested} requested; exit {took:?} later");
     next_crawl_runs(&ws, "stdout closed").await;
 }
 
