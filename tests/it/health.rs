@@ -37,7 +37,7 @@ fn health_flags<'a>(flags: &'a [Value], flag_type: &str, target: &str) -> Vec<&'
 }
 
 /// Stops a server and waits until its port refuses connections.
-async fn go_dark(server: Server) -> std::net::SocketAddr {
+pub(crate) async fn go_dark(server: Server) -> std::net::SocketAddr {
     let addr = server.addr;
     drop(server);
     for _ in 0..50 {

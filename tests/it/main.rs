@@ -14,6 +14,7 @@
 mod support;
 
 mod claims;
+mod commands;
 mod config_errors;
 mod crash;
 mod crawl;
@@ -22,6 +23,7 @@ mod fuzz_regressions;
 mod health;
 mod hostile;
 mod memory;
+mod operation;
 mod politeness;
 mod regression;
 mod review;

@@ -287,11 +287,11 @@ pub fn assert_spaced(hits: &[Hit], min: std::time::Duration, why: &str) {
     }
 }
 
-/// The summary line of one target in `crawl`'s output.
+/// The summary line of one target in `crawl`'s output (after the time it starts with).
 pub fn summary_line(output: &Output, id: &str) -> String {
     stdout(output)
         .lines()
-        .find(|l| l.split_whitespace().next() == Some(id))
+        .find(|l| l.split_whitespace().nth(1) == Some(id))
         .unwrap_or_else(|| panic!("no summary line for {id}: {}", stdout(output)))
         .to_string()
 }
@@ -418,6 +418,17 @@ pub async fn crawl_ok(ws: &Workspace) -> Output {
         stderr(&output)
     );
     output
+}
+
+/// Sends the signal `name` ("TERM", "INT") to a running child.
+pub fn send_signal(child: &tokio::process::Child, name: &str) {
+    let pid = child.id().expect("the child is running");
+    let sent = std::process::Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(pid.to_string())
+        .status()
+        .expect("run kill");
+    assert!(sent.success(), "kill -{name} {pid} failed");
 }
 
 pub mod hostile;
