@@ -17,6 +17,7 @@ mod claims;
 mod config_errors;
 mod crash;
 mod crawl;
+mod desk;
 mod disk;
 mod fuzz_regressions;
 mod health;
