@@ -93,7 +93,10 @@ fn case_review_form(view: &CaseView, csrf: &str) -> Markup {
             form method="post" action={ "/cases/" (case.id) "/review" } {
                 input type="hidden" name="csrf" value=(csrf);
                 fieldset.statuses {
-                    legend { "Status for all " (case.flags.len()) " flags" }
+                    legend {
+                        @if case.flags.len() == 1 { "Status for its one flag" }
+                        @else { "Status for all " (case.flags.len()) " flags" }
+                    }
                     @for status in ReviewStatus::ALL {
                         label.status-choice {
                             input type="radio" name="status" value=(status.as_str())

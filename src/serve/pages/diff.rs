@@ -221,6 +221,41 @@ mod tests {
     }
 
     #[test]
+    fn edited_lines_share_a_row_and_unchanged_runs_fold() {
+        let line = |kind, text: &str, spans: Vec<Span>| DiffLine {
+            kind,
+            text: text.into(),
+            claim: false,
+            spans,
+        };
+        let span = |text: &str, changed| Span {
+            text: text.into(),
+            changed,
+        };
+        let diff = TextDiff {
+            changed: true,
+            lines: vec![
+                line(LineKind::Fold { hidden: 12 }, "", vec![]),
+                line(
+                    LineKind::Removed,
+                    "p: a b",
+                    vec![span("p: a ", false), span("b", true)],
+                ),
+                line(
+                    LineKind::Added,
+                    "p: a c",
+                    vec![span("p: a ", false), span("c", true)],
+                ),
+                line(LineKind::Added, "p: new", vec![]),
+            ],
+        };
+        let html = diff_table(&diff, &[]).into_string();
+        assert!(html.contains("⋯ 12 unchanged lines ⋯"), "{html}");
+        assert_eq!(html.matches("class=\"row pair\"").count(), 1, "{html}");
+        assert_eq!(html.matches("class=\"row ins\"").count(), 1, "{html}");
+    }
+
+    #[test]
     fn crawled_markup_in_a_line_comes_out_as_text() {
         let line = DiffLine {
             kind: LineKind::Added,
