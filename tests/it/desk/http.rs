@@ -286,3 +286,52 @@ async fn a_target_page_draws_its_claims_and_shows_its_runs_captures_and_cases() 
     assert_eq!(missing.status(), 404);
     desk.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_site_gone_dark_is_a_case_and_a_mark_on_its_timeline() {
+    let page = || {
+        routes(vec![(
+            "/",
+            Reply::html("<p>We supply components for the defence industry.</p>"),
+        )])
+    };
+    let dark = Server::start("127.0.0.2", 0, page()).await.expect("server");
+    let steady = Server::start("127.0.0.3", 0, page()).await.expect("server");
+    let ws = Workspace::new(
+        &(fast_crawl("")
+            + &target("dark", &dark.url("/"), "")
+            + &target("steady", &steady.url("/"), "")),
+    );
+    crawl_ok(&ws).await;
+    go_dark(dark).await;
+    for _ in 0..2 {
+        let output = ws.run(&["crawl"]).await;
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert!(
+        flags_json(&ws)
+            .await
+            .iter()
+            .any(|f| f["flag_type"] == "site_unreachable"),
+        "the site was flagged"
+    );
+    let desk = Desk::start(ws, &[]).await;
+    let list = page_text(&desk, "/?flag_type=site_unreachable").await;
+    assert!(list.contains("went dark"), "{list}");
+    let case = links_to(&list, "/cases/")
+        .into_iter()
+        .next()
+        .expect("a case");
+    let page = page_text(&desk, &case).await;
+    assert!(page.contains("site unreachable"));
+    assert!(page.contains("No extracted text to compare") || !page.contains("class=\"diff\""));
+    let target = page_text(&desk, "/targets/dark").await;
+    assert!(target.contains("The whole site"), "a row for site flags");
+    assert!(target.contains("mk t-site_unreachable"));
+    assert!(target.contains("h-down"), "its health");
+    desk.stop().await;
+}
