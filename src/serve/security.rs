@@ -136,8 +136,10 @@ pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next
     let mut response = match guard.admit(&request) {
         Ok(()) => next.run(request).await,
         Err(Refusal::Redirect(location)) => {
+            // Lax, not Strict: a link to the desk from mail or chat should open it signed in.
+            // Cross-site requests that change anything are refused on their own headers.
             let cookie = format!(
-                "{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
+                "{COOKIE}={}; HttpOnly; SameSite=Lax; Path=/",
                 guard.cookie().unwrap_or_default()
             );
             let mut response = StatusCode::SEE_OTHER.into_response();

@@ -157,7 +157,7 @@ fn flag_article(view: &FlagView, case: &CaseView, mode: Mode<'_>) -> Markup {
                 }
                 dt { "Before" } dd { (capture_facts(view.before.as_ref(), flag.before.is_some(), mode)) }
                 dt { "After" } dd { (capture_facts(view.after.as_ref(), true, mode)) }
-                @if let (Some(page), Mode::Desk { .. }) = (view.page, mode) {
+                @if let Some(page) = view.page {
                     dt { "Diff" } dd { a href={ "#" (page_anchor(&case.case.id, page)) } { "the page's text, before and after" } }
                 }
                 dt { "Flag id" } dd { code { (flag.flag_id) } }

@@ -182,7 +182,7 @@ async fn with_a_token_every_request_carries_it_by_header_or_cookie() {
         .expect("a cookie")
         .to_string();
     assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
     assert!(
