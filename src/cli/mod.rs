@@ -13,7 +13,9 @@ mod diff;
 mod flags;
 mod history;
 mod logging;
+mod report;
 mod review;
+mod serve;
 mod show;
 mod shutdown;
 mod summary;
@@ -114,6 +116,28 @@ pub enum Command {
         #[arg(long)]
         note: Option<String>,
     },
+    /// The review desk: a web UI over the cases, and a JSON API (loopback unless --token).
+    Serve {
+        /// Where to listen; an address other than loopback needs --token.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// A secret every request must carry (Authorization: Bearer, or the cookie that
+        /// opening /?token=… once sets).
+        #[arg(long, env = "CLAIMWATCH_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
+    /// One self-contained HTML report of the cases, their diffs and capture digests.
+    Report {
+        /// The file to write.
+        #[arg(long, value_name = "FILE.html")]
+        out: PathBuf,
+        /// Only flags detected at or after TIME: RFC 3339, a date (2026-11-01), or an age (7d).
+        #[arg(long, value_name = "TIME", value_parser = parse_time_now)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        /// Only flags of this target (repeatable).
+        #[arg(long = "target", value_name = "ID")]
+        target_ids: Vec<String>,
+    },
     /// Validates targets.toml and prints the plan.
     Check,
     /// Re-hashes every stored body; reports anything that does not match.
@@ -131,6 +155,10 @@ fn parse_resolve(text: &str) -> Result<(String, IpAddr), String> {
         .parse()
         .map_err(|e| format!("bad address {addr:?}: {e}"))?;
     Ok((host.trim().to_ascii_lowercase(), addr))
+}
+
+fn parse_time_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    claimwatch::flags::filter::parse_time(text, chrono::Utc::now())
 }
 
 impl Cli {
@@ -188,6 +216,12 @@ pub fn main() -> std::process::ExitCode {
         Command::History { what } => history::run(&cli, what),
         Command::Show { capture } => show::run(&cli, *capture),
         Command::Review { id, status, note } => review::run(&cli, id, *status, note.as_deref()),
+        Command::Serve { addr, token } => serve::run(&cli, *addr, token.as_deref()),
+        Command::Report {
+            out,
+            since,
+            target_ids,
+        } => report::run(&cli, out, *since, target_ids),
         Command::Check => check::run(&cli),
         Command::Verify => verify::run(&cli),
         Command::Demo => demo::refuse_store_options(&matches).and_then(|()| demo::run()),

@@ -67,6 +67,10 @@ pub struct Store {
     pages: sled::Tree,
     runs: sled::Tree,
     flags: sled::Tree,
+    /// Counts writes to `flags` since the store was opened: readers that keep something
+    /// computed from the flags (the review desk's cases) know when it is stale. sled is
+    /// single-process, so every write goes through this value.
+    flags_written: std::sync::atomic::AtomicU64,
     printed: sled::Tree,
     /// Each target's health per run, keyed `target 0x00 run`.
     health: sled::Tree,
@@ -111,6 +115,7 @@ impl Store {
             pages: db.open_tree("pages")?,
             runs: db.open_tree("runs")?,
             flags: db.open_tree("flags")?,
+            flags_written: std::sync::atomic::AtomicU64::new(0),
             printed: db.open_tree("printed")?,
             health: db.open_tree("health")?,
             meta,

@@ -18,6 +18,7 @@ mod commands;
 mod config_errors;
 mod crash;
 mod crawl;
+mod desk;
 mod disk;
 mod fuzz_regressions;
 mod health;

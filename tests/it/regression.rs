@@ -19,7 +19,7 @@ use crate::commands::{commands_naming, crawled_site, run_args, store_mixed_flags
 use crate::config_errors::{check_names_line_and_problem, target_with};
 use crate::crash::{check_store, site};
 use crate::disk::{crawl_into_a_full_disk, plain_stderr, says_disk_full};
-use crate::health::go_dark;
+
 use crate::hostile::deep_page_keeps_its_text;
 use crate::operation::{exits_in_time, long_crawl, next_crawl_runs, start};
 use crate::politeness::{

@@ -407,6 +407,19 @@ pub fn one_target(server: &Server, extra: &str) -> Workspace {
     Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), extra)))
 }
 
+/// Stops a server and waits until its port refuses connections.
+pub async fn go_dark(server: Server) -> std::net::SocketAddr {
+    let addr = server.addr;
+    drop(server);
+    for _ in 0..50 {
+        if tokio::net::TcpStream::connect(addr).await.is_err() {
+            return addr;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("{addr} still answers after its server stopped");
+}
+
 /// Runs `claimwatch crawl` and asserts it finished with no new flag.
 pub async fn crawl_ok(ws: &Workspace) -> Output {
     let output = ws.run(&["crawl"]).await;
