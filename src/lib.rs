@@ -50,7 +50,6 @@ use anyhow as _;
 use indicatif as _;
 use mio as _;
 use strsim as _;
-use tempfile as _;
 use tracing_subscriber as _;
 
 pub mod address;

@@ -20,7 +20,7 @@ use claimwatch::text::terminal_safe;
 
 pub fn run(cli: &Cli, ids: &[String], all: bool) -> Result<Exit> {
     let config = cli.load_config()?;
-    let store = cli.existing_store()?;
+    let store = cli.reading_store()?;
     check_known(Some(&config), &store, ids)?;
     let matcher = Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
     // (id, name): every target of the watch-list, or those asked for (a target taken off the

@@ -46,12 +46,14 @@ pub fn run(cli: &Cli, only: &[String]) -> Result<Exit> {
     }
     runtime.shutdown_timeout(Duration::from_secs(1));
     let stopped = shutdown::reason().map(StopReason::describe);
+    let custody_head = store.custody_head()?;
     let printed = summary::write(
         &mut std::io::stdout().lock(),
         &report,
         started.elapsed(),
         stopped,
         store.path(),
+        custody_head.as_ref(),
     );
     if let Err(error) = printed {
         // The run is stored; only its report is lost, and cron must hear that it was.

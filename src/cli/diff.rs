@@ -17,7 +17,7 @@ use claimwatch::store::{CaptureRecord, Store};
 
 pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<Exit> {
     let config = cli.load_config()?;
-    let store = cli.existing_store()?;
+    let store = cli.reading_store()?;
     check_target_or_url(Some(&config), &store, what)?;
     let matcher = Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
     let mut cache = ClaimCache::new(&store, &matcher);

@@ -49,7 +49,12 @@ fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
 }
 
 pub fn run(cli: &Cli, args: &FlagsArgs) -> Result<Exit> {
-    let store = cli.existing_store()?;
+    // `--new` marks what it prints, so it needs a store it may write; reading alone does not.
+    let store = if args.new {
+        cli.existing_store()?
+    } else {
+        cli.reading_store()?
+    };
     if !args.target_ids.is_empty() {
         // The watch-list only helps to name the targets: flags are read without it.
         let config = cli.load_config().ok();

@@ -12,7 +12,7 @@ use claimwatch::exit::Exit;
 use claimwatch::store::CaptureRecord;
 
 pub fn run(cli: &Cli, what: &str) -> Result<Exit> {
-    let store = cli.existing_store()?;
+    let store = cli.reading_store()?;
     check_target_or_url(cli.load_config().ok().as_ref(), &store, what)?;
     let mut captures = store.captures_for_target(what)?;
     if captures.is_empty()

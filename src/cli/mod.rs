@@ -140,8 +140,14 @@ pub enum Command {
     },
     /// Validates targets.toml and prints the plan.
     Check,
-    /// Re-hashes every stored body; reports anything that does not match.
-    Verify,
+    /// Checks the whole store: re-hashes every body and document, follows every reference,
+    /// and checks every capture and flag against the custody log. Exits 2 on any problem.
+    Verify {
+        /// A custody head recorded earlier (from a crawl's summary): it must still be an entry
+        /// of the log, or the chain was rewritten since.
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
+    },
     /// Offline: serves built-in sites on loopback, crawls them, shows what was stored.
     Demo,
 }
@@ -179,9 +185,29 @@ impl Cli {
         Store::open(&self.store).map_err(anyhow::Error::new)
     }
 
-    /// The store, which must exist: for every command that reads one.
+    /// The store, which must exist: for the commands that write to one (review, serve,
+    /// `flags --new`). A read-only store is refused.
     fn existing_store(&self) -> Result<Store> {
         Store::open_existing(&self.store).map_err(anyhow::Error::new)
+    }
+
+    /// The store, which must exist: for the commands that only read. A read-only store (an
+    /// evidence copy) is read through a temporary copy, and stderr says so.
+    fn reading_store(&self) -> Result<Store> {
+        let store = Store::open_for_reading(&self.store).map_err(anyhow::Error::new)?;
+        if let Some(copy) = store.read_copy() {
+            // Said on stderr whatever the log level: the reader should know the store they
+            // named is not the one open, and where its copy's bytes went.
+            let _ = writeln!(
+                std::io::stderr(),
+                "claimwatch: store {} is read-only: reading a copy of it ({}) at {}, removed when \
+                 done; the store itself is not written",
+                self.store.display(),
+                claimwatch::config::human_size(copy.bytes()),
+                copy.path().display()
+            );
+        }
+        Ok(store)
     }
 }
 
@@ -223,7 +249,7 @@ pub fn main() -> std::process::ExitCode {
             target_ids,
         } => report::run(&cli, out, *since, target_ids),
         Command::Check => check::run(&cli),
-        Command::Verify => verify::run(&cli),
+        Command::Verify { head } => verify::run(&cli, head.as_deref()),
         Command::Demo => demo::refuse_store_options(&matches).and_then(|()| demo::run()),
     };
     match result {

@@ -19,7 +19,7 @@ pub fn run(
     targets: &[String],
 ) -> Result<Exit> {
     let config = cli.load_config()?;
-    let store = cli.existing_store()?;
+    let store = cli.reading_store()?;
     super::target_ids::check_known(Some(&config), &store, targets)?;
     let filter = FlagFilter {
         since,

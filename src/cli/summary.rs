@@ -5,6 +5,9 @@
 //! 2026-11-28T02:00:41Z  winninc            12 pages    10 ok    1 gone    1 failed    0 blocked     3 new bodies   120.5 KiB  1 new flag
 //! 2026-11-28T02:00:41Z  sinno               1 pages     0 ok    0 gone    1 failed    0 blocked     0 new bodies         0 B  FAILED: down: host unreachable: connection refused
 //! 2026-11-28T02:00:41Z  total (2)          13 pages    10 ok    1 gone    2 failed    0 blocked     3 new bodies   120.5 KiB  run 17 in 41.2s, 1 new flag
+//! 1 new flags:
+//!   HIGH   claim_removed …
+//! custody head: entry 5230 9f0c…
 //! ```
 
 use std::io::{self, Write};
@@ -16,16 +19,18 @@ use chrono::{SecondsFormat, Utc};
 use claimwatch::config::human_size;
 use claimwatch::flags::show::one_line;
 use claimwatch::run::{RunReport, target_failed};
-use claimwatch::store::{SiteHealth, TargetCounts};
+use claimwatch::store::{CustodyHead, SiteHealth, TargetCounts};
 
-/// Writes the run's summary to `out`: the target lines, the totals, the new flags, and whether
-/// the run was cut short (`stopped` says why).
+/// Writes the run's summary to `out`: the target lines, the totals, the new flags, the head of
+/// the custody log (for the operator to keep elsewhere), and whether the run was cut short
+/// (`stopped` says why).
 pub fn write(
     out: &mut impl Write,
     report: &RunReport,
     elapsed: Duration,
     stopped: Option<String>,
     store: &Path,
+    custody_head: Option<&CustodyHead>,
 ) -> io::Result<()> {
     let mut total = TargetCounts::default();
     for counts in &report.run.targets {
@@ -51,6 +56,9 @@ pub fn write(
         for flag in &report.new_flags {
             writeln!(out, "  {}", one_line(flag))?;
         }
+    }
+    if let Some(head) = custody_head {
+        writeln!(out, "custody head: entry {} {}", head.seq, head.hash)?;
     }
     if report.interrupted {
         writeln!(

@@ -1,4 +1,5 @@
-//! `claimwatch verify`: re-hash every stored body and report any that does not match.
+//! `claimwatch verify [--head HASH]`: checks the whole store (bodies and documents re-hashed,
+//! every reference, the custody log) and prints each problem; exits 2 if there is any.
 
 use std::io::Write;
 
@@ -7,22 +8,37 @@ use anyhow::Result;
 use super::Cli;
 use claimwatch::exit::Exit;
 
-pub fn run(cli: &Cli) -> Result<Exit> {
-    let store = cli.existing_store()?;
-    let stats = store.stats()?;
-    let bad = store.verify_bodies()?;
+pub fn run(cli: &Cli, recorded_head: Option<&str>) -> Result<Exit> {
+    let store = cli.reading_store()?;
+    let report = store.check_integrity(recorded_head)?;
     let mut out = std::io::stdout().lock();
-    for digest in &bad {
-        writeln!(out, "MISMATCH body {digest}")?;
+    for problem in &report.problems {
+        writeln!(out, "PROBLEM {problem}")?;
     }
     writeln!(
         out,
-        "{} bodies checked, {} mismatched ({} captures)",
-        stats.bodies,
-        bad.len(),
-        stats.captures
+        "checked {} bodies, {} documents, {} captures, {} flags, {} custody entries: {}",
+        report.bodies,
+        report.documents,
+        report.captures,
+        report.flags,
+        report.custody_entries,
+        match report.problems.len() {
+            0 => "no problem".to_string(),
+            1 => "1 problem".to_string(),
+            n => format!("{n} problems"),
+        }
     )?;
-    Ok(if bad.is_empty() {
+    match (&report.head, report.not_logged_yet) {
+        (Some(head), _) => writeln!(out, "custody head: entry {} {}", head.seq, head.hash)?,
+        (None, true) => writeln!(
+            out,
+            "custody log: none yet (the store was written before claimwatch kept one; its next \
+             crawl enters every record)"
+        )?,
+        (None, false) => writeln!(out, "custody log: empty (nothing stored yet)")?,
+    }
+    Ok(if report.problems.is_empty() {
         Exit::Ok
     } else {
         Exit::Failed

@@ -1,12 +1,14 @@
 //! Writing a capture (one transaction over six trees) and reading captures, documents and pages
 //! back through the indexes.
 
+use chrono::Utc;
 use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::transaction::ConflictableTransactionError;
 
 use crate::extract::Document;
 
 use super::codec::{compress, decompress, from_json, to_json};
+use super::custody::{self, CustodyKind, Logged};
 use super::keys::{check_name, id_key, index_id, index_key, name_prefix, page_key};
 use super::{CaptureRecord, NewCapture, Outcome, PageRecord, Store, StoreError, bodies};
 
@@ -62,6 +64,9 @@ impl Store {
         let target_key = index_key(&capture.target, id);
         let page_key = page_key(&capture.target, &capture.url);
 
+        let capture_id = id.to_string();
+        let logged = Logged::new(CustodyKind::Capture, &capture_id, &record_json);
+        let logged_at = Utc::now();
         let trees = (
             &self.bodies,
             &self.captures,
@@ -69,10 +74,12 @@ impl Store {
             &self.by_url,
             &self.by_target,
             &self.pages,
+            &self.custody,
+            &self.meta,
         );
         let new_body = trees
             .transaction(
-                |(bodies, captures, documents, by_url, by_target, pages)| -> TxResult<bool> {
+                |(bodies, captures, documents, by_url, by_target, pages, custody, meta)| -> TxResult<bool> {
                     let mut new_body = false;
                     if let (Some(body), Some(digest)) = (&capture.body, &digest)
                         && bodies.get(digest)?.is_none()
@@ -107,13 +114,11 @@ impl Store {
                         None => new_page(&record),
                     };
                     pages.insert(page_key.as_slice(), to_json(&page))?;
+                    custody::append(custody, meta, logged, logged_at)?;
                     Ok(new_body)
                 },
             )
-            .map_err(|err| match err {
-                TransactionError::Abort(err) => err,
-                TransactionError::Storage(err) => StoreError::Sled(err),
-            })?;
+            .map_err(super::transaction_error)?;
         Ok(PutOutcome { record, new_body })
     }
 

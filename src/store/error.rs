@@ -24,6 +24,16 @@ pub enum StoreError {
     )]
     Missing { path: PathBuf },
 
+    /// A command that writes was pointed at a store that must not be written (see
+    /// `store::read_only`): an evidence copy stays as it is.
+    #[error(
+        "store {} is read-only (no write permission): commands that write to a store (crawl, \
+         review, serve, flags --new) leave it alone; those that only read (flags, claims, \
+         history, diff, show, verify, export, report) read a copy of it",
+        path.display()
+    )]
+    ReadOnly { path: PathBuf },
+
     /// A file or directory of the store could not be created, read or written. (The cause is
     /// in the message, not chained as a source, so it is printed once.)
     #[error("cannot use {}: {error}", path.display())]

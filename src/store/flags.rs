@@ -3,23 +3,38 @@
 
 use std::sync::atomic::Ordering;
 
+use chrono::Utc;
+use sled::Transactional;
+use sled::transaction::ConflictableTransactionError;
+
 use super::codec::{from_json, to_json};
-use super::{Store, StoreError};
+use super::custody::{self, CustodyKind, Logged};
+use super::{Store, StoreError, transaction_error};
 use crate::flags::{Flag, Review};
 
 impl Store {
     /// Stores a flag unless one with its id exists. Returns whether it was new; an existing flag
     /// keeps its `detected_at` and review.
+    ///
+    /// The flag is logged in the custody log in the same transaction.
     pub fn insert_flag(&self, flag: &Flag) -> Result<bool, StoreError> {
-        let swapped = self.flags.compare_and_swap(
-            flag.flag_id.as_bytes(),
-            None as Option<&[u8]>,
-            Some(to_json(flag)),
-        )?;
-        if swapped.is_ok() {
+        let json = to_json(flag);
+        let logged = Logged::new(CustodyKind::Flag, &flag.flag_id, &json);
+        let at = Utc::now();
+        let inserted = (&self.flags, &self.custody, &self.meta)
+            .transaction(|(flags, custody, meta)| {
+                if flags.get(flag.flag_id.as_bytes())?.is_some() {
+                    return Ok(false);
+                }
+                flags.insert(flag.flag_id.as_bytes(), json.as_slice())?;
+                custody::append(custody, meta, logged, at)?;
+                Ok::<bool, ConflictableTransactionError<StoreError>>(true)
+            })
+            .map_err(transaction_error)?;
+        if inserted {
             self.flags_written.fetch_add(1, Ordering::SeqCst);
         }
-        Ok(swapped.is_ok())
+        Ok(inserted)
     }
 
     /// Changes whenever a flag is inserted or reviewed (through this store, which is the only
@@ -63,14 +78,28 @@ impl Store {
         Ok(())
     }
 
-    /// Sets a flag's review; `false` when there is no such flag.
+    /// Sets a flag's review; `false` when there is no such flag. The flag as it now stands is
+    /// logged in the custody log in the same transaction.
     pub fn set_review(&self, flag_id: &str, review: Review) -> Result<bool, StoreError> {
-        let Some(mut flag) = self.flag(flag_id)? else {
-            return Ok(false);
-        };
-        flag.review = review;
-        self.flags.insert(flag_id.as_bytes(), to_json(&flag))?;
-        self.flags_written.fetch_add(1, Ordering::SeqCst);
-        Ok(true)
+        let at = Utc::now();
+        let found = (&self.flags, &self.custody, &self.meta)
+            .transaction(|(flags, custody, meta)| {
+                let Some(stored) = flags.get(flag_id.as_bytes())? else {
+                    return Ok(false);
+                };
+                let mut flag: Flag = from_json("flags", flag_id.as_bytes(), &stored)
+                    .map_err(ConflictableTransactionError::Abort)?;
+                flag.review = review.clone();
+                let json = to_json(&flag);
+                flags.insert(flag_id.as_bytes(), json.as_slice())?;
+                let logged = Logged::new(CustodyKind::Review, flag_id, &json);
+                custody::append(custody, meta, logged, at)?;
+                Ok::<bool, ConflictableTransactionError<StoreError>>(true)
+            })
+            .map_err(transaction_error)?;
+        if found {
+            self.flags_written.fetch_add(1, Ordering::SeqCst);
+        }
+        Ok(found)
     }
 }

@@ -16,19 +16,28 @@
 //! | runs       | run id                       | JSON [`RunRecord`]       |
 //! | flags      | flag id                      | JSON `Flag`              |
 //! | printed    | flag id                      | empty (printed by --new) |
-//! | meta       | "schema", "next_id"          | "1", the last id given   |
+//! | health     | target 0x00 run id           | JSON [`HealthRecord`]    |
+//! | custody    | entry number                 | JSON [`CustodyEntry`]    |
+//! | meta       | "schema", "next_id", "next_run", "custody_head" | "1", counters, JSON [`CustodyHead`] |
 //!
 //! One process at a time: [`Store::open`] takes `<store>/claimwatch.lock` before sled's own
-//! lock, so a refusal can say which process holds the store.
+//! lock, so a refusal can say which process holds the store. A store that must not be written
+//! (an evidence copy) is read through a temporary copy ([`Store::open_for_reading`]).
+//!
+//! Every capture, flag and review is logged in the custody log (a hash chain) in the
+//! transaction that stores it; [`Store::check_integrity`] checks the whole store against it.
 
 mod bodies;
 mod captures;
 mod codec;
+mod custody;
 mod error;
 mod flags;
 mod health;
+mod integrity;
 mod keys;
 mod lock;
+mod read_only;
 pub mod records;
 #[cfg(test)]
 mod tests;
@@ -39,8 +48,10 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 
 pub use captures::PutOutcome;
+pub use custody::{CustodyEntry, CustodyHead, CustodyKind, GENESIS};
 pub use error::StoreError;
 pub use health::{DownCause, HealthRecord, SiteHealth};
+pub use integrity::{IntegrityReport, Problem};
 pub use records::*;
 
 use codec::{from_json, to_json};
@@ -74,10 +85,32 @@ pub struct Store {
     printed: sled::Tree,
     /// Each target's health per run, keyed `target 0x00 run`.
     health: sled::Tree,
+    /// The custody log: entry number → JSON [`CustodyEntry`]; its head is in `meta`.
+    custody: sled::Tree,
     meta: sled::Tree,
-    /// Declared last so it closes last: the lock must outlive sled's handles, or a process
-    /// waiting for it could find sled's own lock still taken.
+    /// Declared after sled's handles so it closes after them: the lock must outlive them, or a
+    /// process waiting for it could find sled's own lock still taken.
     _lock: File,
+    /// The temporary copy a read-only store is read from, removed last.
+    copy: Option<ReadCopy>,
+}
+
+/// Where a read-only store is read from: a temporary copy of it (see `store::read_only`).
+pub struct ReadCopy {
+    dir: tempfile::TempDir,
+    bytes: u64,
+}
+
+impl ReadCopy {
+    /// The directory of the copy, removed with the store.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// How many bytes were copied.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
 }
 
 impl Store {
@@ -85,6 +118,20 @@ impl Store {
     /// another process has it open.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         std::fs::create_dir_all(path).map_err(StoreError::io(path))?;
+        if read_only::is_read_only(path)? {
+            return Err(StoreError::ReadOnly {
+                path: path.to_path_buf(),
+            });
+        }
+        let store = Store::open_writable(path)?;
+        let adopted = store.adopt_into_custody()?;
+        if adopted > 0 {
+            tracing::info!("{adopted} records stored before the custody log entered it");
+        }
+        Ok(store)
+    }
+
+    fn open_writable(path: &Path) -> Result<Store, StoreError> {
         let lock = lock::acquire(path)?;
         remove_unfinished_snapshots(path)?;
         let db = sled::Config::new()
@@ -118,9 +165,11 @@ impl Store {
             flags_written: std::sync::atomic::AtomicU64::new(0),
             printed: db.open_tree("printed")?,
             health: db.open_tree("health")?,
+            custody: db.open_tree("custody")?,
             meta,
             db,
             _lock: lock,
+            copy: None,
         })
     }
 
@@ -128,12 +177,36 @@ impl Store {
     /// leave an empty store behind a mistyped path. Fails with [`StoreError::Missing`]
     /// naming the path (made absolute, so a wrong working directory shows).
     pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        Store::check_exists(path)?;
+        Store::open(path)
+    }
+
+    /// Opens the store at `path`, which must exist, for a command that only reads: in place
+    /// when it may be written, else through a temporary copy ([`Store::read_copy`] says which).
+    pub fn open_for_reading(path: &Path) -> Result<Store, StoreError> {
+        Store::check_exists(path)?;
+        if !read_only::is_read_only(path)? {
+            return Store::open_writable(path);
+        }
+        let (dir, bytes) = read_only::copy_to_temp(path)?;
+        let mut store = Store::open_writable(dir.path())?;
+        store.path = path.to_path_buf();
+        store.copy = Some(ReadCopy { dir, bytes });
+        Ok(store)
+    }
+
+    fn check_exists(path: &Path) -> Result<(), StoreError> {
         if !path.join(SLED_DATA_FILE).is_file() {
             return Err(StoreError::Missing {
                 path: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
             });
         }
-        Store::open(path)
+        Ok(())
+    }
+
+    /// The temporary copy this store is read from, when the store itself is read-only.
+    pub fn read_copy(&self) -> Option<&ReadCopy> {
+        self.copy.as_ref()
     }
 
     /// The directory the store lives in, as given to [`Store::open`].
@@ -302,6 +375,14 @@ fn remove_unfinished_snapshots(path: &Path) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+/// A failed transaction as the store's error: the abort's own, or sled's.
+fn transaction_error(err: sled::transaction::TransactionError<StoreError>) -> StoreError {
+    match err {
+        sled::transaction::TransactionError::Abort(err) => err,
+        sled::transaction::TransactionError::Storage(err) => StoreError::Sled(err),
+    }
 }
 
 /// sled refuses a second open with an I/O error of its own ("could not acquire lock"). Our lock
