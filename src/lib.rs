@@ -61,6 +61,7 @@ pub mod demo;
 pub mod detect;
 pub mod diff;
 pub mod exit;
+pub mod export;
 pub mod extract;
 pub mod fetch;
 pub mod flags;

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::cases::cases;
 use crate::claims::{ClaimsError, Matcher};
 use crate::config::Config;
+use crate::flags::Flag;
 use crate::flags::filter::FlagFilter;
 use crate::serve::load::case::case_view;
 use crate::serve::pages::case::case_body;
@@ -47,12 +48,24 @@ pub fn report(
     filters: &str,
     now: DateTime<Utc>,
 ) -> Result<Report, ReportError> {
-    let matcher = Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
     let flags: Vec<_> = store
         .flags()?
         .into_iter()
         .filter(|f| filter.matches(f))
         .collect();
+    report_of(store, config, flags, filters, now)
+}
+
+/// [`report`] of the flags given, grouped into their cases: for a case bundle, one case or one
+/// flag of it.
+pub fn report_of(
+    store: &Store,
+    config: &Config,
+    flags: Vec<Flag>,
+    filters: &str,
+    now: DateTime<Utc>,
+) -> Result<Report, ReportError> {
+    let matcher = Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
     let flag_count = flags.len();
     let cases = cases(store, flags)?;
     let mut views = Vec::with_capacity(cases.len());

@@ -10,6 +10,7 @@ mod claims;
 mod crawl;
 mod demo;
 mod diff;
+mod export;
 mod flags;
 mod history;
 mod logging;
@@ -138,6 +139,9 @@ pub enum Command {
         #[arg(long = "target", value_name = "ID")]
         target_ids: Vec<String>,
     },
+    /// Evidence out of the store: WARC files, or the bundle of one case.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Validates targets.toml and prints the plan.
     Check,
     /// Checks the whole store: re-hashes every body and document, follows every reference,
@@ -248,6 +252,7 @@ pub fn main() -> std::process::ExitCode {
             since,
             target_ids,
         } => report::run(&cli, out, *since, target_ids),
+        Command::Export(command) => export::run(&cli, command),
         Command::Check => check::run(&cli),
         Command::Verify { head } => verify::run(&cli, head.as_deref()),
         Command::Demo => demo::refuse_store_options(&matches).and_then(|()| demo::run()),

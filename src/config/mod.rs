@@ -29,7 +29,7 @@ use crate::address;
 
 pub use error::ConfigError;
 pub use settings::{CrawlSettings, DEFAULT_USER_AGENT};
-pub use units::{Rate, human_size};
+pub use units::{Rate, human_size, parse_size};
 
 use raw::RawFile;
 use source::Source;

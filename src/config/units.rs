@@ -89,7 +89,7 @@ pub(super) fn parse_duration(s: &str, zero_ok: bool, max: Duration) -> Result<Du
 }
 
 /// A size in bytes such as "5MiB", "500KB" or "1 MiB": more than zero, at most `max`.
-pub(super) fn parse_size(s: &str, max: u64) -> Result<u64, String> {
+pub fn parse_size(s: &str, max: u64) -> Result<u64, String> {
     let bytes = s
         .trim()
         .parse::<ByteSize>()

@@ -39,6 +39,7 @@ impl Attempt {
                 encoding: None,
                 encoding_source: None,
                 ip: None,
+                evidence: None,
             },
             body: None,
             truncated: false,

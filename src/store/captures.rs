@@ -131,6 +131,14 @@ impl Store {
         }
     }
 
+    /// Every capture, oldest first, read as it is iterated.
+    pub fn all_captures(&self) -> impl Iterator<Item = Result<CaptureRecord, StoreError>> + '_ {
+        self.captures.iter().map(|entry| {
+            let (key, value) = entry?;
+            from_json("captures", &key, &value)
+        })
+    }
+
     /// The document extracted from this capture, if it had one.
     pub fn document(&self, capture_id: u64) -> Result<Option<Document>, StoreError> {
         match self.capture(capture_id)? {

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::SiteHealth;
+use super::evidence::CaptureEvidence;
 
 use crate::extract::Document;
 
@@ -75,6 +76,10 @@ pub struct CaptureHead {
     pub encoding_source: Option<EncodingSource>,
     /// The address actually connected to.
     pub ip: Option<String>,
+    /// The request and response as exchanged, for evidence; absent in captures made before
+    /// claimwatch kept them, and in those that made no request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Box<CaptureEvidence>>,
 }
 
 /// A capture as it is handed to the store, body included.

@@ -29,6 +29,7 @@ fn capture(target: &str, url: &str, body: &[u8], outcome: Outcome) -> NewCapture
             encoding: Some("UTF-8".to_string()),
             encoding_source: None,
             ip: Some("127.0.0.1".to_string()),
+            evidence: None,
         },
         body: Some(body.to_vec()),
         truncated: false,

@@ -20,6 +20,7 @@ mod crash;
 mod crawl;
 mod desk;
 mod disk;
+mod evidence;
 mod fuzz_regressions;
 mod health;
 mod hostile;

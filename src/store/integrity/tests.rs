@@ -24,6 +24,7 @@ fn capture(url: &str, body: &[u8]) -> NewCapture {
             encoding: None,
             encoding_source: None,
             ip: None,
+            evidence: None,
         },
         body: Some(body.to_vec()),
         truncated: false,

@@ -38,6 +38,7 @@ fn fill(store: &Store) {
                     encoding: Some("utf-8".into()),
                     encoding_source: None,
                     ip: Some("127.0.0.1".into()),
+                    evidence: None,
                 },
                 body: Some(format!("<p>run {run}</p>").into_bytes()),
                 truncated: false,
