@@ -29,3 +29,4 @@ mod politeness;
 mod regression;
 mod review;
 mod rotation;
+mod unchanged;
