@@ -1,4 +1,4 @@
-//! Writing a capture (one transaction over six trees) and reading captures, documents and pages
+//! Writing a capture (one transaction over every tree it touches, its custody entry included) and reading captures, documents and pages
 //! back through the indexes.
 
 use chrono::Utc;
@@ -34,7 +34,10 @@ impl Store {
         check_name("target", &capture.target)?;
         check_name("url", &capture.url)?;
         let id = self.next_id()?;
-        let digest = capture.body.as_deref().map(bodies::digest);
+        let digest = match (&capture.body, capture.body_sha256) {
+            (Some(_), Some(known)) => Some(known),
+            (body, _) => body.as_deref().map(bodies::digest),
+        };
 
         // Compression is the slow part: do it before the transaction, whose closure sled may
         // run more than once, and skip it for a body already stored (the common case on a
@@ -56,8 +59,15 @@ impl Store {
             _ => None,
         };
 
+        let links_json = match (&capture.document, &packed_document) {
+            (Some(document), Some(_)) => Some(compress("links", &to_json(&link_urls(document)))?),
+            _ => None,
+        };
         let mut record = capture_record(id, &capture, digest.map(hex::encode));
-        record.document_sha256 = document_digest.map(hex::encode);
+        record.document_sha256 = document_digest
+            .map(hex::encode)
+            .or_else(|| capture.same_document_as_before.clone());
+        record.has_document = record.document_sha256.is_some();
         let record_json = to_json(&record);
         let key = id_key(id);
         let url_key = index_key(&capture.url, id);
@@ -71,54 +81,72 @@ impl Store {
             &self.bodies,
             &self.captures,
             &self.documents,
+            &self.links,
             &self.by_url,
             &self.by_target,
             &self.pages,
             &self.custody,
             &self.meta,
         );
-        let new_body = trees
-            .transaction(
-                |(bodies, captures, documents, by_url, by_target, pages, custody, meta)| -> TxResult<bool> {
-                    let mut new_body = false;
-                    if let (Some(body), Some(digest)) = (&capture.body, &digest)
-                        && bodies.get(digest)?.is_none()
-                    {
-                        match &packed_body {
-                            Some(packed) => bodies.insert(&digest[..], packed.as_slice())?,
-                            // Present at the check above, so not compressed; gone now only if
-                            // something deleted it, which the store never does. Cope anyway.
-                            None => bodies
-                                .insert(&digest[..], compress("body", body).map_err(abort)?)?,
-                        };
-                        new_body = true;
-                    }
-                    captures.insert(&key[..], record_json.as_slice())?;
-                    if let (Some(json), Some(digest)) = (&document_json, &document_digest)
-                        && documents.get(digest)?.is_none()
-                    {
-                        match &packed_document {
-                            Some(packed) => documents.insert(&digest[..], packed.as_slice())?,
-                            None => documents
-                                .insert(&digest[..], compress("document", json).map_err(abort)?)?,
-                        };
-                    }
-                    by_url.insert(url_key.as_slice(), &[][..])?;
-                    by_target.insert(target_key.as_slice(), &[][..])?;
-                    let page = match pages.get(&page_key)? {
-                        Some(stored) => {
-                            let page: PageRecord =
-                                from_json("pages", &page_key, &stored).map_err(abort)?;
-                            updated_page(page, &record)
+        let new_body =
+            trees
+                .transaction(
+                    |(
+                        bodies,
+                        captures,
+                        documents,
+                        links,
+                        by_url,
+                        by_target,
+                        pages,
+                        custody,
+                        meta,
+                    )|
+                     -> TxResult<bool> {
+                        let mut new_body = false;
+                        if let (Some(body), Some(digest)) = (&capture.body, &digest)
+                            && bodies.get(digest)?.is_none()
+                        {
+                            match &packed_body {
+                                Some(packed) => bodies.insert(&digest[..], packed.as_slice())?,
+                                // Present at the check above, so not compressed; gone now only if
+                                // something deleted it, which the store never does. Cope anyway.
+                                None => bodies
+                                    .insert(&digest[..], compress("body", body).map_err(abort)?)?,
+                            };
+                            new_body = true;
                         }
-                        None => new_page(&record),
-                    };
-                    pages.insert(page_key.as_slice(), to_json(&page))?;
-                    custody::append(custody, meta, logged, logged_at)?;
-                    Ok(new_body)
-                },
-            )
-            .map_err(super::transaction_error)?;
+                        captures.insert(&key[..], record_json.as_slice())?;
+                        if let (Some(json), Some(digest)) = (&document_json, &document_digest)
+                            && documents.get(digest)?.is_none()
+                        {
+                            match &packed_document {
+                                Some(packed) => documents.insert(&digest[..], packed.as_slice())?,
+                                None => documents.insert(
+                                    &digest[..],
+                                    compress("document", json).map_err(abort)?,
+                                )?,
+                            };
+                            if let Some(links_json) = &links_json {
+                                links.insert(&digest[..], links_json.as_slice())?;
+                            }
+                        }
+                        by_url.insert(url_key.as_slice(), &[][..])?;
+                        by_target.insert(target_key.as_slice(), &[][..])?;
+                        let page = match pages.get(&page_key)? {
+                            Some(stored) => {
+                                let page: PageRecord =
+                                    from_json("pages", &page_key, &stored).map_err(abort)?;
+                                updated_page(page, &record)
+                            }
+                            None => new_page(&record),
+                        };
+                        pages.insert(page_key.as_slice(), to_json(&page))?;
+                        custody::append(custody, meta, logged, logged_at)?;
+                        Ok(new_body)
+                    },
+                )
+                .map_err(super::transaction_error)?;
         Ok(PutOutcome { record, new_body })
     }
 
@@ -161,10 +189,15 @@ impl Store {
             },
             None => id_key(capture_id).to_vec(),
         };
-        match self.documents.get(&key)? {
+        self.stored_document(&key)
+    }
+
+    /// The document stored under `key`: its digest, or for the oldest stores a capture id.
+    pub(super) fn stored_document(&self, key: &[u8]) -> Result<Option<Document>, StoreError> {
+        match self.documents.get(key)? {
             Some(packed) => {
-                let json = decompress("documents", &key, &packed)?;
-                from_json("documents", &key, &json).map(Some)
+                let json = decompress("documents", key, &packed)?;
+                from_json("documents", key, &json).map(Some)
             }
             None => Ok(None),
         }
@@ -245,6 +278,11 @@ fn capture_record(id: u64, capture: &NewCapture, sha256: Option<String>) -> Capt
         has_document: capture.document.is_some(),
         document_sha256: None,
     }
+}
+
+/// The URLs a document links to, kept beside it.
+fn link_urls(document: &Document) -> Vec<&str> {
+    document.links.iter().map(|l| l.url.as_str()).collect()
 }
 
 fn new_page(record: &CaptureRecord) -> PageRecord {

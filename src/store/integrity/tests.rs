@@ -31,6 +31,8 @@ fn capture(url: &str, body: &[u8]) -> NewCapture {
         error: None,
         depth: 0,
         document: None,
+        same_document_as_before: None,
+        body_sha256: None,
     }
 }
 
