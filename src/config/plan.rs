@@ -87,6 +87,45 @@ fn write_target(out: &mut String, t: &Target) {
     let _ = writeln!(out, "  private addresses: {private}");
     let _ = writeln!(out, "  include:   {}", patterns(&t.include, "(everything)"));
     let _ = writeln!(out, "  exclude:   {}", patterns(&t.exclude, "(nothing)"));
+    let _ = writeln!(out, "  settings:  sha256 {}", t.settings_sha256());
+}
+
+impl Target {
+    /// Every setting a crawl of this target runs under, one `name: value` line each, in a
+    /// fixed order: what [`Target::settings_sha256`] is taken over.
+    pub fn settings_text(&self) -> String {
+        let s = &self.settings;
+        let seeds: Vec<&str> = self.seeds.iter().map(Url::as_str).collect();
+        let mut out = String::new();
+        let mut line = |name: &str, value: String| {
+            let _ = writeln!(out, "{name}: {value}");
+        };
+        line("id", self.id.clone());
+        line("seeds", seeds.join(" "));
+        line("scope", self.scope_hosts().join(" "));
+        line("include", patterns(&self.include, ""));
+        line("exclude", patterns(&self.exclude, ""));
+        line("allow_private", self.private_allowed().to_string());
+        line("rate", format!("{} burst {}", s.rate, s.burst));
+        line("max_pages", s.max_pages.to_string());
+        line("max_depth", s.max_depth.to_string());
+        line("timeout", format!("{:?}", s.timeout));
+        line("max_body", s.max_body.to_string());
+        line("user_agent", s.user_agent.clone());
+        line("respect_robots", s.respect_robots.to_string());
+        line("retries", s.retries.to_string());
+        line("max_retry_wait", format!("{:?}", s.max_retry_wait));
+        line("max_crawl_delay", format!("{:?}", s.max_crawl_delay));
+        line("unreachable_after", s.unreachable_after.to_string());
+        out
+    }
+
+    /// Hex SHA-256 of [`Target::settings_text`]: the settings in force, as each capture of the
+    /// target records them and `claimwatch check` prints them.
+    pub fn settings_sha256(&self) -> String {
+        use sha2::{Digest, Sha256};
+        hex::encode(Sha256::digest(self.settings_text().as_bytes()))
+    }
 }
 
 fn on_off(b: bool) -> &'static str {

@@ -9,8 +9,10 @@ use super::challenge;
 use crate::config::human_size;
 use crate::extract::extract;
 use crate::fetch::charset::{self, decode};
-use crate::fetch::{FetchError, Response};
-use crate::store::{CaptureHead, CaptureRecord, EncodingSource, NewCapture, Outcome};
+use crate::fetch::{Exchange, FetchError, Response};
+use crate::store::{
+    CaptureEvidence, CaptureHead, CaptureRecord, EncodingSource, NewCapture, Outcome, TlsDetails,
+};
 
 /// What the crawler knew about the request when it made it.
 #[derive(Debug, Clone)]
@@ -20,6 +22,8 @@ pub struct Attempt {
     pub url: Url,
     pub depth: u32,
     pub started_at: DateTime<Utc>,
+    /// The digest of the target's settings (`config::Target::settings_sha256`).
+    pub settings_sha256: std::sync::Arc<str>,
 }
 
 impl Attempt {
@@ -97,6 +101,7 @@ impl Attempt {
         capture.content_type = response.content_type;
         capture.ip = response.ip.map(|ip| ip.to_string());
         capture.truncated = response.truncated;
+        capture.evidence = Some(Box::new(self.evidence(&response.exchange)));
         if response.truncated {
             capture.error = Some(format!("body cut at max_body ({})", human_size(max_body)));
         }
@@ -115,6 +120,32 @@ impl Attempt {
         }
         capture.body = Some(response.body);
         capture
+    }
+}
+
+impl Attempt {
+    /// The exchange as the capture keeps it for evidence.
+    fn evidence(&self, exchange: &Exchange) -> CaptureEvidence {
+        CaptureEvidence {
+            request_line: exchange.request_line.clone(),
+            request_headers: exchange.request_headers.clone(),
+            http_version: Some(exchange.http_version.clone()),
+            response_headers: exchange.response_headers.clone(),
+            content_decoded: exchange.content_decoded.clone(),
+            transfer_decoded: exchange.transfer_decoded.clone(),
+            peer: exchange.peer.map(|peer| peer.to_string()),
+            tls: exchange.certificate.as_ref().map(|cert| TlsDetails {
+                // The HTTP library tells the certificate, not the protocol version.
+                protocol: None,
+                subject: cert.subject.clone(),
+                issuer: cert.issuer.clone(),
+                not_before: cert.not_before.clone(),
+                not_after: cert.not_after.clone(),
+                leaf_sha256: cert.sha256.clone(),
+            }),
+            tool: format!("claimwatch {}", env!("CARGO_PKG_VERSION")),
+            settings_sha256: self.settings_sha256.to_string(),
+        }
     }
 }
 

@@ -74,6 +74,8 @@ struct Crawling<'a> {
     /// Each page's last good capture before this run, by URL: a body received again is not
     /// read again.
     last_good: HashMap<String, LastGood>,
+    /// The digest of the settings this crawl runs under, recorded on every capture.
+    settings_sha256: std::sync::Arc<str>,
 }
 
 /// What one target's crawl produced, handed up to the run.
@@ -121,6 +123,7 @@ impl TargetCrawl {
             captures: Vec::new(),
             known_gone: HashSet::new(),
             last_good: HashMap::new(),
+            settings_sha256: self.target.settings_sha256().into(),
         };
         crawling.seed().await;
         crawling.crawl().await;
@@ -303,6 +306,7 @@ impl Crawling<'_> {
                 url: pending.url.clone(),
                 depth: pending.depth,
                 started_at: Utc::now(),
+                settings_sha256: self.settings_sha256.clone(),
             };
             let robots = self.robots_for(&pending.url).await;
             if let Robots::DisallowAll { reason } = &*robots {

@@ -6,9 +6,14 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
+use reqwest::header::{
+    ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, HeaderMap, LOCATION, RETRY_AFTER, TRANSFER_ENCODING,
+    USER_AGENT,
+};
 use url::Url;
 
+use super::certificate::{Certificate, certificate};
+use super::decode::{ACCEPTED, BodyDecoder};
 use super::guard::{AddressRefused, GuardedResolver, check_address, find_refusal};
 
 /// At most this many redirect hops are followed.
@@ -71,6 +76,31 @@ pub struct Response {
     /// Retry-After, when the server sent one we could read.
     pub retry_after: Option<Duration>,
     pub elapsed: Duration,
+    /// The last hop's request and response as exchanged, for evidence.
+    pub exchange: Exchange,
+}
+
+/// One request and its response as they went over the wire (the last hop of a fetch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    /// `GET /about?x=1 HTTP/1.1`.
+    pub request_line: String,
+    /// The request headers sent: every one claimwatch sets, and `host`, which the HTTP
+    /// library derives from the URL.
+    pub request_headers: Vec<(String, String)>,
+    /// `HTTP/1.1`, `HTTP/2.0`.
+    pub http_version: String,
+    /// Every response header as received, in the order the HTTP library keeps them (by
+    /// name, then as received).
+    pub response_headers: Vec<(String, String)>,
+    /// Content codings claimwatch undid (`["gzip"]`).
+    pub content_decoded: Vec<String>,
+    /// Transfer codings the HTTP library removed (`["chunked"]`).
+    pub transfer_decoded: Vec<String>,
+    /// The address and port connected to.
+    pub peer: Option<std::net::SocketAddr>,
+    /// The server's leaf certificate, over TLS.
+    pub certificate: Option<Certificate>,
 }
 
 /// Why a fetch produced no response.
@@ -119,6 +149,11 @@ impl Fetcher {
         let client = reqwest::Client::builder()
             .user_agent(settings.user_agent.clone())
             .redirect(reqwest::redirect::Policy::none())
+            // Bodies are decoded here (`decode`), so the headers stay as received.
+            .no_gzip()
+            .no_brotli()
+            .no_deflate()
+            .tls_info(true)
             .no_proxy()
             .connect_timeout(settings.connect_timeout())
             .read_timeout(settings.timeout)
@@ -161,12 +196,13 @@ impl Fetcher {
         let mut redirects = Vec::new();
         loop {
             self.check_literal_host(&current)?;
-            let response = self
-                .client
-                .get(current.clone())
-                .send()
-                .await
-                .map_err(|e| self.transport_error(&e))?;
+            let request_headers = self.request_headers(&current);
+            let mut request = self.client.get(current.clone());
+            // `host` is the HTTP library's to write; the others are claimwatch's.
+            for (name, value) in request_headers.iter().skip(1) {
+                request = request.header(name.as_str(), value.as_str());
+            }
+            let response = request.send().await.map_err(|e| self.transport_error(&e))?;
             let ip = response.remote_addr().map(|a| a.ip());
             if let Some(ip) = ip {
                 check_address(ip, self.settings.allow_private)?;
@@ -196,9 +232,9 @@ impl Fetcher {
             let headers = kept_headers(response.headers());
             let content_type = header_str(response.headers(), "content-type");
             let retry_after = parse_retry_after(response.headers());
-            let (body, truncated) = read_capped(response, max_body)
-                .await
-                .map_err(|e| self.transport_error(&e))?;
+            let mut exchange = exchange_of(&current, request_headers, &response);
+            let decoded = self.read_capped(response, max_body).await?;
+            exchange.content_decoded = decoded.codings;
             return Ok(Response {
                 final_url: current,
                 redirects,
@@ -206,10 +242,11 @@ impl Fetcher {
                 headers,
                 content_type,
                 ip,
-                body,
-                truncated,
+                body: decoded.body,
+                truncated: decoded.truncated,
                 retry_after,
                 elapsed: started.elapsed(),
+                exchange,
             });
         }
     }
@@ -226,26 +263,50 @@ impl Fetcher {
     }
 }
 
-/// Streams the body, keeping at most `max_body` bytes (counted after content decoding, so a
-/// compression bomb is cut like any other big body).
-async fn read_capped(
-    mut response: reqwest::Response,
-    max_body: u64,
-) -> Result<(Vec<u8>, bool), reqwest::Error> {
-    let cap = usize::try_from(max_body).unwrap_or(usize::MAX);
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        let room = cap - body.len();
-        if chunk.len() > room {
-            body.extend_from_slice(&chunk[..room]);
-            return Ok((body, true));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok((body, false))
-}
-
 impl Fetcher {
+    /// The request headers a GET of `url` sends, `host` first.
+    fn request_headers(&self, url: &Url) -> Vec<(String, String)> {
+        let host = match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (host, None) => host.unwrap_or_default().to_string(),
+            (None, Some(_)) => String::new(),
+        };
+        vec![
+            ("host".into(), host),
+            (USER_AGENT.as_str().into(), self.settings.user_agent.clone()),
+            (ACCEPT.as_str().into(), "*/*".into()),
+            (ACCEPT_ENCODING.as_str().into(), ACCEPTED.into()),
+        ]
+    }
+
+    /// Streams the body, decoding its content coding and keeping at most `max_body` decoded
+    /// bytes (so a compression bomb is cut like any other big body).
+    async fn read_capped(
+        &self,
+        mut response: reqwest::Response,
+        max_body: u64,
+    ) -> Result<super::decode::Decoded, FetchError> {
+        let coding = header_str(response.headers(), CONTENT_ENCODING.as_str());
+        let cap = usize::try_from(max_body).unwrap_or(usize::MAX);
+        let mut decoder = BodyDecoder::new(coding.as_deref(), cap);
+        let undecodable = |e: std::io::Error| {
+            FetchError::Transport(format!(
+                "error decoding the response body ({}): {e}",
+                coding.as_deref().unwrap_or("identity")
+            ))
+        };
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(&e))?
+        {
+            if !decoder.feed(&chunk).map_err(undecodable)? {
+                break;
+            }
+        }
+        decoder.finish().map_err(undecodable)
+    }
+
     fn transport_error(&self, err: &reqwest::Error) -> FetchError {
         if let Some(refused) = find_refusal(err) {
             return FetchError::Refused(refused);
@@ -275,6 +336,57 @@ fn describe_transport(err: &reqwest::Error) -> FetchError {
         source = inner.source();
     }
     FetchError::Transport(message)
+}
+
+/// The exchange as far as the response's head: the body's decoding is filled in once read.
+fn exchange_of(
+    url: &Url,
+    request_headers: Vec<(String, String)>,
+    response: &reqwest::Response,
+) -> Exchange {
+    let http_version = format!("{:?}", response.version());
+    let mut target = url.path().to_string();
+    if let Some(query) = url.query() {
+        target.push('?');
+        target.push_str(query);
+    }
+    let response_headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let transfer_decoded = response
+        .headers()
+        .get_all(TRANSFER_ENCODING)
+        .iter()
+        .flat_map(|value| {
+            String::from_utf8_lossy(value.as_bytes())
+                .split(',')
+                .map(|c| c.trim().to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .filter(|coding| !coding.is_empty())
+        .collect();
+    let certificate = response
+        .extensions()
+        .get::<reqwest::tls::TlsInfo>()
+        .and_then(|info| info.peer_certificate())
+        .map(certificate);
+    Exchange {
+        request_line: format!("GET {target} {http_version}"),
+        request_headers,
+        http_version,
+        response_headers,
+        content_decoded: Vec::new(),
+        transfer_decoded,
+        peer: response.remote_addr(),
+        certificate,
+    }
 }
 
 fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {

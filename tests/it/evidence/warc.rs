@@ -111,12 +111,49 @@ async fn a_crawl_exported_as_warc_passes_warcio_and_its_digests_are_the_stores()
             "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
         );
     }
-    // The gzip-encoded page is stored decoded, and the record says so.
+    // Every response and revisit has the request that was sent, concurrent to it.
+    let requests = of_type(&records, "request");
+    assert_eq!(requests.len(), responses.len() + revisits.len());
+    for request in &requests {
+        let to = &request["fields"]["WARC-Concurrent-To"];
+        assert!(records.iter().any(|r| r["id"] == *to), "{request}");
+    }
+    // The gzip-encoded page is stored decoded, and its records say so: the received
+    // Content-Encoding renamed, the decoding in its metadata with the peer, tool and settings.
     let news = responses
         .iter()
         .find(|r| r["uri"] == server.url("/news.html"))
         .expect("the news page");
     assert_eq!(news["http_status"], "200");
+    let news_metadata = of_type(&records, "metadata")
+        .into_iter()
+        .find(|r| r["fields"]["WARC-Concurrent-To"] == news["id"])
+        .expect("the news page's metadata");
+    let fields = news_metadata["block"].as_str().expect("text");
+    let check = stdout(&run_ok(&ws, &["check"]).await);
+    let settings = check
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("settings:  sha256 "))
+        .expect("check prints the settings digest");
+    for expected in [
+        "body-decoding: content codings decoded: gzip".to_string(),
+        format!("peer: {}", server.addr),
+        format!("tool: claimwatch {}", env!("CARGO_PKG_VERSION")),
+        format!("settings-sha256: {settings}"),
+        "note: received content-encoding: gzip renamed X-Claimwatch-Received-content-encoding"
+            .to_string(),
+        "custody-entry: ".to_string(),
+    ] {
+        assert!(
+            fields.contains(&expected),
+            "{expected:?} missing from:\n{fields}"
+        );
+    }
+    let news_request = requests
+        .iter()
+        .find(|r| r["fields"]["WARC-Concurrent-To"] == news["id"])
+        .expect("the news page's request");
+    assert_eq!(news_request["uri"], server.url("/news.html"));
 
     // One metadata record per capture, and one per flag, naming the captures' records.
     let flags = flags_json(&ws).await;
@@ -219,6 +256,56 @@ async fn files_rotate_at_the_size_limit_and_each_opens_with_a_warcinfo() {
         "{}",
         stdout(&output)
     );
+    // A capture made before claimwatch kept the exchange still exports, and says what it lacks.
+    let db = sled::open(ws.store()).expect("open the database");
+    let captures = db.open_tree("captures").expect("captures");
+    let first = captures
+        .get(1u64.to_be_bytes())
+        .expect("reads")
+        .expect("capture 1");
+    let mut old: serde_json::Value = serde_json::from_slice(&first).expect("JSON");
+    old.as_object_mut().expect("an object").remove("evidence");
+    captures
+        .insert(1u64.to_be_bytes(), serde_json::to_vec(&old).expect("JSON"))
+        .expect("write");
+    db.flush().expect("flush");
+    drop((captures, db));
+    let older = ws.dir.path().join("older");
+    let output = run_ok(
+        &ws,
+        &["export", "warc", "--out", older.to_str().expect("UTF-8")],
+    )
+    .await;
+    assert!(
+        stdout(&output).contains("1 captures were made before"),
+        "{}",
+        stdout(&output)
+    );
+    let files = warc_files(&older);
+    warcio::run(&warcio, &["check", files[0].to_str().expect("UTF-8")]);
+    let records = warcio::records(&warcio, &files);
+    let metadata = records
+        .iter()
+        .find(|r| {
+            r["type"] == "metadata"
+                && r["block"]
+                    .as_str()
+                    .is_some_and(|b| b.starts_with("capture-id: 1\r\n"))
+        })
+        .expect("capture 1's metadata");
+    let block = metadata["block"].as_str().expect("text");
+    assert!(block.contains("request: not recorded"), "{block}");
+    assert!(
+        block.contains("note: status line rebuilt from the status code"),
+        "{block}"
+    );
+    let requests = records.iter().filter(|r| r["type"] == "request").count();
+    let mains = records
+        .iter()
+        .filter(|r| r["type"] == "response" || r["type"] == "revisit")
+        .count();
+    assert_eq!(requests + 1, mains, "capture 1 has no request record");
+
     // An export never mixes with files already there.
     let refused = ws
         .run(&["export", "warc", "--out", out.to_str().expect("UTF-8")])
