@@ -1,9 +1,11 @@
 //! One capture as an investigator inspects it: its record (addresses, status, headers, the
 //! encoding it was read in and where that came from, the address connected to, digest, whether
-//! the body was cut) and its extracted text block by block, claims marked. `claimwatch show`
-//! prints it; the review UI's capture page renders the same data.
+//! the body was cut; what it kept for evidence: the request, the peer, TLS, the tool, the
+//! settings; the id of its WARC record) and its extracted text block by block, claims marked.
+//! `claimwatch show` prints it; the review UI's capture page renders the same data.
 
 use crate::claims::Matcher;
+use crate::export::warc::ids::{CaptureRole, capture_record_id};
 use crate::extract::BlockKind;
 use crate::store::{CaptureRecord, EncodingSource, Outcome, Store, StoreError};
 
@@ -118,6 +120,30 @@ fn fields(r: &CaptureRecord) -> Vec<(&'static str, String)> {
     }
     for (name, value) in &r.headers {
         out.push(("header", format!("{name}: {value}")));
+    }
+    if let Some(evidence) = &r.evidence {
+        out.push(("request", evidence.request_line.clone()));
+        if let Some(peer) = &evidence.peer {
+            out.push(("peer", peer.clone()));
+        }
+        if !evidence.content_decoded.is_empty() {
+            out.push(("decoded", evidence.content_decoded.join(", ")));
+        }
+        if let Some(tls) = &evidence.tls {
+            out.push(("tls subject", tls.subject.clone()));
+            out.push(("tls issuer", tls.issuer.clone()));
+            out.push((
+                "tls valid",
+                format!("{} to {}", tls.not_before, tls.not_after),
+            ));
+            out.push(("tls sha256", tls.leaf_sha256.clone()));
+        }
+        out.push(("tool", evidence.tool.clone()));
+        out.push(("settings", format!("sha256 {}", evidence.settings_sha256)));
+    }
+    if r.status.is_some() {
+        // The id its response (or revisit) record has in any WARC export.
+        out.push(("warc record", capture_record_id(r, CaptureRole::Response)));
     }
     out
 }

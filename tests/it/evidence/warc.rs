@@ -149,6 +149,17 @@ async fn a_crawl_exported_as_warc_passes_warcio_and_its_digests_are_the_stores()
             "{expected:?} missing from:\n{fields}"
         );
     }
+    let capture_id = fields
+        .lines()
+        .find_map(|l| l.strip_prefix("capture-id: "))
+        .expect("the capture's id");
+    let shown = stdout(&run_ok(&ws, &["show", capture_id]).await);
+    let warc_line = format!("warc record   {}", news["id"].as_str().expect("an id"));
+    assert!(
+        shown.contains(&warc_line),
+        "{warc_line:?} missing from:\n{shown}"
+    );
+    assert!(shown.contains("decoded       gzip"), "{shown}");
     let news_request = requests
         .iter()
         .find(|r| r["fields"]["WARC-Concurrent-To"] == news["id"])
