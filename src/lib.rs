@@ -6,7 +6,8 @@
 //!
 //! ```text
 //! config ─► fetch ─► extract ─► claims ─► store ─┬─► crawl ──┬─► run ─► commands (the binary)
-//!                                                └─► detect ─┘
+//!                                                ├─► detect ─┘             ▲
+//!                                                └─► export (with report) ─┘
 //! ```
 //!
 //! `crawl` and `detect` do not know each other: `run` strings them together. Beside the line sit
@@ -21,7 +22,9 @@
 //! - [`extract`] turns HTML into a [`extract::Document`] of visible text blocks and links; it is
 //!   sync CPU work that the crawler runs on blocking threads.
 //! - [`claims`] finds military and partner claims in a document's text.
-//! - [`store`] owns sled: content-addressed bodies, capture records, documents, runs, pages, flags.
+//! - [`store`] owns sled: content-addressed bodies, capture records, documents, runs, pages, flags,
+//!   and the custody log that chains every capture, flag and review; it checks itself
+//!   (`verify`) and reads a read-only store through a temporary copy.
 //! - [`crawl`] owns the tokio tasks: frontier, canonical URLs, robots.txt, per-host politeness. It
 //!   captures pages into the store and hands each target's captures up; it knows nothing of
 //!   claims or flags.
@@ -33,6 +36,8 @@
 //!   changed between two captures; [`text`] holds the rules about characters (whitespace,
 //!   CJK, combining marks, terminal safety) that extraction, claims and the diff share, so that
 //!   they cannot disagree.
+//! - [`export`] takes evidence out of the store: WARC files of captures and flags, and the
+//!   bundle of one case (WARC, flags, diff page, SHA-256 manifest).
 //! - [`demo`] holds the demo's built-in sites and the loopback server that serves them.
 //!
 //! The command-line surface is not part of the library: it belongs to the `claimwatch` binary
