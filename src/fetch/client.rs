@@ -6,13 +6,17 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER, USER_AGENT};
 use url::Url;
 
 use super::guard::{AddressRefused, GuardedResolver, check_address, find_refusal};
 
 /// At most this many redirect hops are followed.
 pub const MAX_REDIRECTS: usize = 10;
+
+/// The most a body buffer is sized to before any byte arrived: Content-Length is the server's
+/// word, and a hostile one may announce terabytes.
+const MAX_PREALLOCATED_BODY: usize = 16 << 20;
 
 /// Connecting may take no longer than this, even when the whole fetch may take longer.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -44,8 +48,55 @@ pub struct FetchSettings {
     pub user_agent: String,
     pub timeout: Duration,
     pub allow_private: bool,
+}
+
+/// The HTTP clients of one run, shared by every target: building a client loads the system's
+/// TLS roots and starts a connection pool, a fixed cost that would otherwise be paid per
+/// target. Two at most, since the address guard sits in the client's resolver: one for targets
+/// that may reach private addresses, one for the rest, each built when first wanted.
+#[derive(Debug)]
+pub struct HttpClients {
     /// Host → addresses, consulted before DNS (`--resolve`).
-    pub overrides: Arc<HashMap<String, Vec<IpAddr>>>,
+    overrides: Arc<HashMap<String, Vec<IpAddr>>>,
+    guarded: std::sync::Mutex<Option<reqwest::Client>>,
+    private_allowed: std::sync::Mutex<Option<reqwest::Client>>,
+}
+
+impl HttpClients {
+    pub fn new(overrides: Arc<HashMap<String, Vec<IpAddr>>>) -> HttpClients {
+        HttpClients {
+            overrides,
+            guarded: std::sync::Mutex::new(None),
+            private_allowed: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The client for targets that may (or may not) reach private addresses.
+    fn client(&self, allow_private: bool) -> Result<reqwest::Client, FetchError> {
+        let slot = if allow_private {
+            &self.private_allowed
+        } else {
+            &self.guarded
+        };
+        let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(client) = &*slot {
+            return Ok(client.clone());
+        }
+        // Timeouts and the User-Agent are the target's, set on each request.
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .connect_timeout(MAX_CONNECT_TIMEOUT)
+            .pool_max_idle_per_host(4)
+            .dns_resolver(Arc::new(GuardedResolver {
+                overrides: self.overrides.clone(),
+                allow_private,
+            }))
+            .build()
+            .map_err(|e| FetchError::Transport(format!("cannot build HTTP client: {e}")))?;
+        *slot = Some(client.clone());
+        Ok(client)
+    }
 }
 
 impl FetchSettings {
@@ -115,21 +166,8 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
-    pub fn new(settings: FetchSettings) -> Result<Fetcher, FetchError> {
-        let client = reqwest::Client::builder()
-            .user_agent(settings.user_agent.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .connect_timeout(settings.connect_timeout())
-            .read_timeout(settings.timeout)
-            .timeout(settings.timeout)
-            .pool_max_idle_per_host(4)
-            .dns_resolver(Arc::new(GuardedResolver {
-                overrides: settings.overrides.clone(),
-                allow_private: settings.allow_private,
-            }))
-            .build()
-            .map_err(|e| FetchError::Transport(format!("cannot build HTTP client: {e}")))?;
+    pub fn new(settings: FetchSettings, clients: &HttpClients) -> Result<Fetcher, FetchError> {
+        let client = clients.client(settings.allow_private)?;
         Ok(Fetcher { client, settings })
     }
 
@@ -164,6 +202,8 @@ impl Fetcher {
             let response = self
                 .client
                 .get(current.clone())
+                .header(USER_AGENT, &self.settings.user_agent)
+                .timeout(self.settings.timeout)
                 .send()
                 .await
                 .map_err(|e| self.transport_error(&e))?;
@@ -233,7 +273,13 @@ async fn read_capped(
     max_body: u64,
 ) -> Result<(Vec<u8>, bool), reqwest::Error> {
     let cap = usize::try_from(max_body).unwrap_or(usize::MAX);
-    let mut body = Vec::new();
+    // Sized once from Content-Length when the server sends one (a lie only costs a resize),
+    // rather than doubled chunk by chunk through a page's worth of copies.
+    let announced = response
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0);
+    let mut body = Vec::with_capacity(announced.min(cap).min(MAX_PREALLOCATED_BODY));
     while let Some(chunk) = response.chunk().await? {
         let room = cap - body.len();
         if chunk.len() > room {

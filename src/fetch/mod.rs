@@ -6,4 +6,4 @@ pub mod charset;
 pub mod client;
 pub mod guard;
 
-pub use client::{FetchError, FetchSettings, Fetcher, Response};
+pub use client::{FetchError, FetchSettings, Fetcher, HttpClients, Response};
