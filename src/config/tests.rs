@@ -127,7 +127,7 @@ fn full_file_parses_with_overrides() {
     assert_eq!(t.aliases, ["Winninc", "稳联"]);
     assert_eq!(t.country.as_deref(), Some("HK"));
     assert_eq!(t.tags, ["distributor"]);
-    assert_eq!(t.list_refs, ["entity-list:2024"]);
+    assert_eq!(t.list_refs[0].list.as_deref(), Some("entity-list:2024"));
     assert!(t.include[0].is_match("https://www.winninc.example/x"));
     assert!(t.exclude[0].is_match("https://www.winninc.example/x.pdf"));
     assert_eq!(t.allow_hosts, ["*.winninc.example", "cdn.example.net"]);
