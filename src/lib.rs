@@ -63,6 +63,7 @@ pub mod exit;
 pub mod extract;
 pub mod fetch;
 pub mod flags;
+pub mod import;
 pub mod run;
 pub mod show;
 pub mod store;

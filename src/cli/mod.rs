@@ -12,6 +12,7 @@ mod flags;
 mod history;
 mod review;
 mod show;
+mod targets;
 mod verify;
 
 use std::collections::HashMap;
@@ -105,6 +106,11 @@ pub enum Command {
     },
     /// Validates targets.toml and prints the plan.
     Check,
+    /// Builds the watch-list from sanctions and screening lists.
+    Targets {
+        #[command(subcommand)]
+        command: targets::TargetsCommand,
+    },
     /// Re-hashes every stored body; reports anything that does not match.
     Verify,
     /// Offline: serves built-in sites on loopback, crawls them, shows what was stored.
@@ -153,6 +159,7 @@ pub fn main() -> std::process::ExitCode {
         Command::Show { capture } => show::run(&cli, *capture),
         Command::Review { id, status, note } => review::run(&cli, id, *status, note.as_deref()),
         Command::Check => check::run(&cli),
+        Command::Targets { command } => targets::run(&cli, command),
         Command::Verify => verify::run(&cli),
         Command::Demo => demo::run(),
     };

@@ -187,7 +187,7 @@ impl Source<'_> {
 }
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as lists publish dates known only in part.
-fn is_partial_iso_date(text: &str) -> bool {
+pub fn is_partial_iso_date(text: &str) -> bool {
     let full = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok();
     let month = text.len() == 7
         && chrono::NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").is_ok();

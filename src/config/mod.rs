@@ -32,7 +32,7 @@ use url::Url;
 use crate::address;
 
 pub use error::ConfigError;
-pub use list_ref::{LIST_REF_KEYS, ListRef};
+pub use list_ref::{LIST_REF_KEYS, ListRef, is_partial_iso_date};
 pub use notify::{Notifier, NotifierKind, Secret};
 pub use settings::{CrawlSettings, DEFAULT_USER_AGENT};
 pub use units::{Rate, human_size};

@@ -87,6 +87,9 @@ fn write_target(out: &mut String, t: &Target) {
     let _ = writeln!(out, "  private addresses: {private}");
     let _ = writeln!(out, "  include:   {}", patterns(&t.include, "(everything)"));
     let _ = writeln!(out, "  exclude:   {}", patterns(&t.exclude, "(nothing)"));
+    for listing in &t.list_refs {
+        let _ = writeln!(out, "  listed:    {}", listing.describe());
+    }
 }
 
 fn on_off(b: bool) -> &'static str {

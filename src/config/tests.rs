@@ -541,6 +541,7 @@ fn plan_mentions_everything() {
         "private addresses: allowed",
         "private addresses: not allowed",
         "\\.pdf$",
+        "listed:    entity-list:2024",
         "2 targets, 2 manufacturers, 2 extra rules",
     ] {
         assert!(plan.contains(needle), "{needle:?} not in plan:\n{plan}");

@@ -21,6 +21,7 @@ mod disk;
 mod fuzz_regressions;
 mod health;
 mod hostile;
+mod import;
 mod memory;
 mod politeness;
 mod regression;
