@@ -9,6 +9,7 @@ mod crawl;
 mod demo;
 mod diff;
 mod flags;
+mod flags_ftm;
 mod history;
 mod review;
 mod show;

@@ -2,7 +2,10 @@
 //! shape (docs/contract.md "A flag"), their export formats, and the lines people read.
 
 pub mod export;
+pub mod ftm;
 pub mod record;
+#[cfg(test)]
+mod sample;
 pub mod show;
 
 pub use record::*;

@@ -25,6 +25,7 @@ mod bodies;
 mod captures;
 mod codec;
 mod error;
+mod evidence;
 mod flags;
 mod health;
 mod keys;

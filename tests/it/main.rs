@@ -18,6 +18,7 @@ mod config_errors;
 mod crash;
 mod crawl;
 mod disk;
+mod ftm;
 mod fuzz_regressions;
 mod health;
 mod hostile;
