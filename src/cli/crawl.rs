@@ -14,6 +14,7 @@ use claimwatch::config::human_size;
 use claimwatch::crawl::{CrawlOptions, OnCapture};
 use claimwatch::exit::Exit;
 use claimwatch::flags::show::one_line;
+use claimwatch::notify::DeliveryReport;
 use claimwatch::run::{self, RunOptions, RunReport, target_failed};
 use claimwatch::store::{Store, TargetCounts};
 
@@ -144,6 +145,9 @@ fn print_summary(report: &RunReport, elapsed: Duration, store: &Store) -> Result
             writeln!(out, "  {}", one_line(flag))?;
         }
     }
+    for line in report.delivery.iter().filter_map(delivery_line) {
+        writeln!(out, "{line}")?;
+    }
     if report.interrupted {
         writeln!(
             out,
@@ -152,4 +156,36 @@ fn print_summary(report: &RunReport, elapsed: Duration, store: &Store) -> Result
         )?;
     }
     Ok(())
+}
+
+/// What a notifier was sent, when there was anything to send: "notify X: 3 flags delivered",
+/// or why they wait.
+fn delivery_line(d: &DeliveryReport) -> Option<String> {
+    let flags = |n: usize| {
+        if n == 1 {
+            "1 flag".to_string()
+        } else {
+            format!("{n} flags")
+        }
+    };
+    match &d.error {
+        None if d.delivered == 0 && d.waiting == 0 => None,
+        None if d.waiting == 0 => Some(format!(
+            "notify {}: {} delivered",
+            d.notifier,
+            flags(d.delivered)
+        )),
+        None => Some(format!(
+            "notify {}: {} wait for the next run",
+            d.notifier,
+            flags(d.waiting)
+        )),
+        Some(why) => Some(format!(
+            "notify {}: FAILED after {} attempts ({why}); {} delivered, {} wait for the next run",
+            d.notifier,
+            d.attempts,
+            d.delivered,
+            flags(d.waiting)
+        )),
+    }
 }

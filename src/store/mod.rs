@@ -16,6 +16,7 @@
 //! | runs       | run id                       | JSON [`RunRecord`]       |
 //! | flags      | flag id                      | JSON `Flag`              |
 //! | printed    | flag id                      | empty (printed by --new) |
+//! | deliveries | notifier 0x00 flag id        | JSON [`Delivery`]        |
 //! | meta       | "schema", "next_id"          | "1", the last id given   |
 //!
 //! One process at a time: [`Store::open`] takes `<store>/claimwatch.lock` before sled's own
@@ -30,6 +31,7 @@ mod flags;
 mod health;
 mod keys;
 mod lock;
+mod notify;
 pub mod records;
 #[cfg(test)]
 mod tests;
@@ -42,6 +44,7 @@ use chrono::Utc;
 pub use captures::PutOutcome;
 pub use error::StoreError;
 pub use health::{DownCause, HealthRecord, SiteHealth};
+pub use notify::Delivery;
 pub use records::*;
 
 use codec::{from_json, to_json};
@@ -69,6 +72,8 @@ pub struct Store {
     printed: sled::Tree,
     /// Each target's health per run, keyed `target 0x00 run`.
     health: sled::Tree,
+    /// Each flag's delivery to each notifier.
+    deliveries: sled::Tree,
     meta: sled::Tree,
     /// Declared last so it closes last: the lock must outlive sled's handles, or a process
     /// waiting for it could find sled's own lock still taken.
@@ -112,6 +117,7 @@ impl Store {
             flags: db.open_tree("flags")?,
             printed: db.open_tree("printed")?,
             health: db.open_tree("health")?,
+            deliveries: db.open_tree("deliveries")?,
             meta,
             db,
             _lock: lock,

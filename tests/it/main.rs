@@ -24,6 +24,7 @@ mod health;
 mod hostile;
 mod import;
 mod memory;
+mod notify;
 mod politeness;
 mod regression;
 mod review;
