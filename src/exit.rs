@@ -7,7 +7,8 @@ pub enum Exit {
     Ok = 0,
     /// Finished, and raised new flags.
     NewFlags = 1,
-    /// Could not do its job: bad config, store held by another process, every target failed.
+    /// Could not do its job: bad config, no store or an unknown target, store held by another
+    /// process, every target failed, output that could not be written, interrupted.
     Failed = 2,
 }
 

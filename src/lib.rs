@@ -51,6 +51,8 @@
 // line (`src/cli/`) does, and naming them here keeps the lint above about the library's own.
 use anyhow as _;
 use indicatif as _;
+use mio as _;
+use strsim as _;
 use tempfile as _;
 use tracing_subscriber as _;
 
@@ -68,7 +70,9 @@ pub mod fetch;
 pub mod flags;
 pub mod import;
 pub mod notify;
+pub mod report;
 pub mod run;
+pub mod serve;
 pub mod show;
 pub mod store;
 pub mod text;

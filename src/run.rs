@@ -32,7 +32,7 @@ pub struct RunOptions {
 /// Why a run could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    /// `--only` named a target that is not in the config.
+    /// `--target` named a target that is not in the config.
     #[error("no target with id {0:?} in the config")]
     UnknownTarget(String),
     #[error(transparent)]
@@ -63,15 +63,16 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// True when no target produced a single good capture.
+    /// True when every target failed (see [`target_failed`]).
     pub fn every_target_failed(&self) -> bool {
         !self.run.targets.is_empty() && self.run.targets.iter().all(target_failed)
     }
 }
 
-/// A target failed when it has an error or no good capture.
+/// A target failed when it has an error, or no page answered: none fetched well, none found
+/// gone (a 404 is the site answering).
 pub fn target_failed(counts: &TargetCounts) -> bool {
-    counts.error.is_some() || counts.ok == 0
+    counts.error.is_some() || counts.ok + counts.gone == 0
 }
 
 /// A target's counts, the flags its detection raised, and what the run says of its site.

@@ -81,7 +81,7 @@ pub fn crawl_once(
     let summary_line = out
         .lines()
         .rev()
-        .find(|l| l.starts_with("total ("))
+        .find(|l| l.split_whitespace().nth(1) == Some("total"))
         .unwrap_or("(no total line in the summary)")
         .to_string();
     let new_bodies = number_before(&summary_line, "new");

@@ -1,5 +1,7 @@
 //! `claimwatch check`: validate targets.toml and print the plan.
 
+use std::io::Write;
+
 use anyhow::Result;
 
 use super::Cli;
@@ -7,6 +9,6 @@ use claimwatch::exit::Exit;
 
 pub fn run(cli: &Cli) -> Result<Exit> {
     let config = cli.load_config()?;
-    print!("{}", config.describe_plan());
+    write!(std::io::stdout(), "{}", config.describe_plan())?;
     Ok(Exit::Ok)
 }

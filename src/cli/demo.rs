@@ -2,6 +2,7 @@
 //! crawled into a temporary store, changed, and crawled again; then the key page's diff (as
 //! `claimwatch diff` computes and colours it), one flag as tools get it, and the page's history.
 
+use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
@@ -40,6 +41,22 @@ fn targets_toml(served: &[(&str, &str, SocketAddr)]) -> String {
     toml
 }
 
+/// The demo crawls its own sites into a temporary store and watch-list: a `--store` or
+/// `--targets` given to it would be ignored, so it is refused (a demo must never write into a
+/// real store). The same settings from the environment are left alone: they are meant for the
+/// other commands.
+pub fn refuse_store_options(matches: &clap::ArgMatches) -> Result<()> {
+    for option in ["store", "targets"] {
+        if matches.value_source(option) == Some(clap::parser::ValueSource::CommandLine) {
+            anyhow::bail!(
+                "the demo uses a temporary store and watch-list of its own and takes no --{option}; \
+                 run `claimwatch demo` alone"
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Runs the demo, printing as it goes.
 pub fn run() -> Result<Exit> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
@@ -50,6 +67,9 @@ pub fn run() -> Result<Exit> {
 }
 
 async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
+    // Written, not printed: a closed pipe (`claimwatch demo | head`) is an error to return, not
+    // a panic.
+    let mut out = std::io::stdout();
     let stop = CancellationToken::new();
     let mut served = Vec::new();
     let mut sites = Vec::new();
@@ -62,7 +82,7 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
         )
         .await
         .context("cannot start a demo site on 127.0.0.1")?;
-        println!("serving {id:<10} at http://{addr}/");
+        writeln!(out, "serving {id:<10} at http://{addr}/")?;
         served.push((id, name, addr));
         sites.push(site);
     }
@@ -79,7 +99,7 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
         for site in &sites {
             site.set_version(round);
         }
-        println!("\n== {label} ==");
+        writeln!(out, "\n== {label} ==")?;
         let started = Instant::now();
         let report = run::run(
             &config,
@@ -89,7 +109,8 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
         )
         .await?;
         for t in &report.run.targets {
-            println!(
+            writeln!(
+                out,
                 "{:<10} {:>3} pages {:>3} ok {:>2} robots-blocked {:>2} new bodies {:>2} new flags",
                 t.target,
                 t.pages,
@@ -97,71 +118,79 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
                 t.robots_blocked,
                 t.new_bodies,
                 t.new_flags.len()
-            );
+            )?;
         }
-        println!(
+        writeln!(
+            out,
             "run {} took {:.2}s",
             report.run.id,
             started.elapsed().as_secs_f64()
-        );
+        )?;
         for flag in &report.new_flags {
-            println!("  {}", one_line(flag));
+            writeln!(out, "  {}", one_line(flag))?;
             if let Some(why) = why_line(flag) {
-                println!("  {why}");
+                writeln!(out, "  {why}")?;
             }
         }
         last_flags = report.new_flags;
     }
 
     let about = format!("http://{}/about.html", served[0].2);
-    print_diff(&store, &config, &about)?;
+    print_diff(&mut out, &store, &config, &about)?;
     if let Some(flag) = last_flags.iter().find(|f| f.severity == Severity::High) {
-        println!("\n== one flag as screening tools get it (claimwatch flags --format jsonl) ==");
-        println!("{}", serde_json::to_string(flag)?);
+        writeln!(
+            out,
+            "\n== one flag as screening tools get it (claimwatch flags --format jsonl) =="
+        )?;
+        writeln!(out, "{}", serde_json::to_string(flag)?)?;
     }
-    println!("\n== history of {about} ==");
+    writeln!(out, "\n== history of {about} ==")?;
     for capture in store.captures_for_url(&about)? {
-        println!(
+        writeln!(
+            out,
             "{}  capture {:>4}  HTTP {}  {:>5} bytes  sha256 {}",
             capture.captured_at.format("%Y-%m-%dT%H:%M:%SZ"),
             capture.id,
             capture.status.unwrap_or(0),
             capture.size.unwrap_or(0),
             capture.sha256.as_deref().unwrap_or("-"),
-        );
+        )?;
     }
     let stats = store.stats()?;
-    println!(
+    writeln!(
+        out,
         "\nstore: {} captures, {} distinct bodies ({} compressed), {} pages",
         stats.captures,
         stats.bodies,
         human_size(stats.body_bytes),
         stats.pages
-    );
+    )?;
     stop.cancel();
     Ok(())
 }
 
 /// The story's key diff: the about page before and after "military, aerospace" went, compared
 /// as `claimwatch diff` compares it.
-fn print_diff(store: &Store, config: &Config, url: &str) -> Result<()> {
+fn print_diff(out: &mut impl Write, store: &Store, config: &Config, url: &str) -> Result<()> {
     let Some((old, new)) = pairs_to_show(store, url, None, None)?.pop() else {
         return Ok(());
     };
     let matcher = Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
     let mut cache = ClaimCache::new(store, &matcher);
     let (diff, options) = compare(store, &mut cache, &old, &new, use_color())?;
-    println!("\n== claimwatch diff {url} ==");
-    println!(
+    writeln!(out, "\n== claimwatch diff {url} ==")?;
+    writeln!(
+        out,
         "--- capture {} ({})",
         old.id,
         old.captured_at.format("%Y-%m-%dT%H:%M:%SZ")
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "+++ capture {} ({})",
         new.id,
         new.captured_at.format("%Y-%m-%dT%H:%M:%SZ")
-    );
-    print!("{}", render(&diff, &options));
+    )?;
+    write!(out, "{}", render(&diff, &options))?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 use anyhow::{Result, bail};
 
 use super::Cli;
+use super::target_ids::check_target_or_url;
 use claimwatch::claims::Matcher;
 use claimwatch::crawl::canonical::canonical_str;
 use claimwatch::detect::ClaimCache;
@@ -16,19 +17,23 @@ use claimwatch::store::{CaptureRecord, Store};
 
 pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<Exit> {
     let config = cli.load_config()?;
-    let store = cli.open_store()?;
+    let store = cli.existing_store()?;
+    check_target_or_url(Some(&config), &store, what)?;
     let matcher = Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
     let mut cache = ClaimCache::new(&store, &matcher);
     let color = use_color();
 
     let pairs = pairs_to_show(&store, what, from, to)?;
+    let mut out = std::io::stdout().lock();
     if pairs.is_empty() {
-        println!("no page of {what} changed between its last two good captures");
+        writeln!(
+            out,
+            "no page of {what} changed between its last two good captures"
+        )?;
         return Ok(Exit::Ok);
     }
     let flags = store.flags()?;
     let several = pairs.len() > 1;
-    let mut out = std::io::stdout().lock();
     for (old, new) in pairs {
         let (diff, options) = compare(&store, &mut cache, &old, &new, color)?;
         if several && !diff.changed {

@@ -6,7 +6,9 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Cli;
+use super::target_ids::check_known;
 use claimwatch::exit::Exit;
+use claimwatch::flags::Flag;
 use claimwatch::flags::export::{self, Format};
 use claimwatch::flags::show::{one_line, why_line};
 
@@ -51,7 +53,12 @@ fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
 }
 
 pub fn run(cli: &Cli, args: &FlagsArgs) -> Result<Exit> {
-    let store = cli.open_store()?;
+    let store = cli.existing_store()?;
+    if !args.target_ids.is_empty() {
+        // The watch-list only helps to name the targets: flags are read without it.
+        let config = cli.load_config().ok();
+        check_known(config.as_ref(), &store, &args.target_ids)?;
+    }
     // FtM's delta needs the earlier flags too, to leave out what they already brought.
     let last_run = if args.delta && args.format != Some(Format::Ftm) {
         Some(super::flags_ftm::last_run_flags(&store)?)
@@ -84,13 +91,20 @@ pub fn run(cli: &Cli, args: &FlagsArgs) -> Result<Exit> {
             Ok(())
         }
         Some(format) => export::write(format, &flags, &mut out),
-        None => flags.iter().try_for_each(|f| {
-            writeln!(out, "{}", one_line(f))?;
-            match why_line(f) {
-                Some(why) => writeln!(out, "{why}"),
-                None => Ok(()),
-            }
-        }),
+        None => most_severe_then_newest(&mut flags)
+            .iter()
+            .try_for_each(|f| {
+                writeln!(
+                    out,
+                    "{}  {}",
+                    f.detected_at.format("%Y-%m-%dT%H:%M:%SZ"),
+                    one_line(f)
+                )?;
+                match why_line(f) {
+                    Some(why) => writeln!(out, "{why}"),
+                    None => Ok(()),
+                }
+            }),
     }
     .context("cannot write the flags")?;
     out.flush().context("cannot write the flags")?;
@@ -99,4 +113,13 @@ pub fn run(cli: &Cli, args: &FlagsArgs) -> Result<Exit> {
         store.mark_printed(&ids)?;
     }
     Ok(Exit::Ok)
+}
+
+/// Readable flags: the most severe first, and among equals the newest, so the flags that matter
+/// most are at the top of a long list. Tools (`--format`) get the store's order.
+fn most_severe_then_newest(flags: &mut [Flag]) -> &[Flag] {
+    flags.sort_by(|a, b| {
+        (b.severity, b.detected_at, &a.flag_id).cmp(&(a.severity, a.detected_at, &b.flag_id))
+    });
+    flags
 }

@@ -5,13 +5,15 @@ use std::io::Write;
 use anyhow::{Result, bail};
 
 use super::Cli;
+use super::target_ids::check_target_or_url;
 use claimwatch::config::human_size;
 use claimwatch::crawl::canonical::canonical_str;
 use claimwatch::exit::Exit;
-use claimwatch::store::{CaptureRecord, Outcome};
+use claimwatch::store::CaptureRecord;
 
 pub fn run(cli: &Cli, what: &str) -> Result<Exit> {
-    let store = cli.open_store()?;
+    let store = cli.existing_store()?;
+    check_target_or_url(cli.load_config().ok().as_ref(), &store, what)?;
     let mut captures = store.captures_for_target(what)?;
     if captures.is_empty()
         && let Some(url) = canonical_str(what)
@@ -36,25 +38,12 @@ pub fn run(cli: &Cli, what: &str) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn status(capture: &CaptureRecord) -> String {
-    let code = capture.status.map(|s| s.to_string()).unwrap_or_default();
-    match capture.outcome {
-        Outcome::Ok if capture.truncated => format!("{code} cut"),
-        Outcome::Ok => code,
-        Outcome::HttpStatus => format!("{code} http"),
-        Outcome::Failed => "failed".into(),
-        Outcome::RobotsBlocked => "robots".into(),
-        Outcome::Refused => "refused".into(),
-        Outcome::Blocked => format!("{code} blocked"),
-    }
-}
-
 fn row(capture: &CaptureRecord) -> String {
     let mut row = format!(
         "{:<20}  {:>8}  {:<14}  {:>10}  {:<64}  {}",
         capture.captured_at.format("%Y-%m-%dT%H:%M:%SZ"),
         capture.id,
-        status(capture),
+        capture.status_word(),
         capture.size.map(human_size).unwrap_or_else(|| "-".into()),
         capture.sha256.as_deref().unwrap_or("-"),
         capture.url,

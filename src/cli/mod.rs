@@ -1,4 +1,6 @@
-//! The command-line surface: clap definitions, logging set-up and dispatch to the commands.
+//! The command-line surface: clap definitions and dispatch to the commands, one file each.
+//! Beside them: `logging` (the log on stderr), `shutdown` (signals, and how a stopped run ends),
+//! `summary` (what `crawl` prints), `target_ids` (refusing ids that name no target).
 //!
 //! Every command returns `anyhow::Result<Exit>`; errors are printed once, here, with their
 //! context chain, and become exit code 2.
@@ -11,8 +13,14 @@ mod diff;
 mod flags;
 mod flags_ftm;
 mod history;
+mod logging;
+mod report;
 mod review;
+mod serve;
 mod show;
+mod shutdown;
+mod summary;
+mod target_ids;
 mod targets;
 mod verify;
 
@@ -22,7 +30,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use claimwatch::config::Config;
 use claimwatch::exit::Exit;
@@ -47,7 +55,8 @@ pub struct Cli {
     /// address guard still applies to ADDR.
     #[arg(long, global = true, value_name = "HOST=ADDR", value_parser = parse_resolve)]
     pub resolve: Vec<(String, IpAddr)>,
-    /// More log output on stderr (-v info, -vv debug).
+    /// More log output on stderr: -v each page fetched, -vv claimwatch's decisions (frontier,
+    /// robots.txt, politeness, detection), -vvv every library's debug output.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     #[command(subcommand)]
@@ -58,16 +67,20 @@ pub struct Cli {
 pub enum Command {
     /// One polite crawl of every target (or those named): capture, diff, flag.
     Crawl {
-        /// Crawl only this target (repeatable).
-        #[arg(long = "only", value_name = "ID")]
+        /// Crawl only this target (repeatable). `--only` is the older spelling.
+        #[arg(long = "target", alias = "only", value_name = "ID")]
         only: Vec<String>,
     },
     /// The flags, for people, or for tools with --format.
     Flags(flags::FlagsArgs),
     /// The claim inventory, with first and last seen.
     Claims {
-        /// Only this target.
-        target: Option<String>,
+        /// Only this target (the positional form of --target).
+        #[arg(value_name = "TARGET")]
+        positional: Option<String>,
+        /// Only this target (repeatable).
+        #[arg(long = "target", value_name = "ID")]
+        target_ids: Vec<String>,
         /// Include claims no longer on their page.
         #[arg(long)]
         all: bool,
@@ -105,6 +118,28 @@ pub enum Command {
         #[arg(long)]
         note: Option<String>,
     },
+    /// The review desk: a web UI over the cases, and a JSON API (loopback unless --token).
+    Serve {
+        /// Where to listen; an address other than loopback needs --token.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// A secret every request must carry (Authorization: Bearer, or the cookie that
+        /// opening /?token=… once sets).
+        #[arg(long, env = "CLAIMWATCH_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
+    /// One self-contained HTML report of the cases, their diffs and capture digests.
+    Report {
+        /// The file to write.
+        #[arg(long, value_name = "FILE.html")]
+        out: PathBuf,
+        /// Only flags detected at or after TIME: RFC 3339, a date (2026-11-01), or an age (7d).
+        #[arg(long, value_name = "TIME", value_parser = parse_time_now)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        /// Only flags of this target (repeatable).
+        #[arg(long = "target", value_name = "ID")]
+        target_ids: Vec<String>,
+    },
     /// Validates targets.toml and prints the plan.
     Check,
     /// Builds the watch-list from sanctions and screening lists.
@@ -129,6 +164,10 @@ fn parse_resolve(text: &str) -> Result<(String, IpAddr), String> {
     Ok((host.trim().to_ascii_lowercase(), addr))
 }
 
+fn parse_time_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    claimwatch::flags::filter::parse_time(text, chrono::Utc::now())
+}
+
 impl Cli {
     fn resolve_map(&self) -> HashMap<String, Vec<IpAddr>> {
         let mut map: HashMap<String, Vec<IpAddr>> = HashMap::new();
@@ -142,31 +181,65 @@ impl Cli {
         Config::load(&self.targets).map_err(anyhow::Error::new)
     }
 
-    fn open_store(&self) -> Result<Store> {
+    /// The store, created if missing: for `crawl`, the one command that fills a store.
+    fn create_store(&self) -> Result<Store> {
         Store::open(&self.store).map_err(anyhow::Error::new)
+    }
+
+    /// The store, which must exist: for every command that reads one.
+    fn existing_store(&self) -> Result<Store> {
+        Store::open_existing(&self.store).map_err(anyhow::Error::new)
     }
 }
 
 /// Parses the command line, runs the command and returns the exit code.
 pub fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
-    init_logging(cli.verbose);
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    logging::init(cli.verbose);
+    if matches!(cli.command, Command::Crawl { .. }) {
+        if let Err(e) = shutdown::listen_for_signals() {
+            tracing::warn!("cannot listen for SIGTERM and SIGINT: {e}");
+        }
+        if let Err(e) = shutdown::watch_outputs() {
+            tracing::warn!("cannot watch stdout and stderr: {e}");
+        }
+    }
     let result = match &cli.command {
         Command::Crawl { only } => crawl::run(&cli, only),
         Command::Flags(args) => flags::run(&cli, args),
-        Command::Claims { target, all } => claims::run(&cli, target.as_deref(), *all),
+        Command::Claims {
+            positional,
+            target_ids,
+            all,
+        } => {
+            let ids: Vec<String> = positional.iter().chain(target_ids).cloned().collect();
+            claims::run(&cli, &ids, *all)
+        }
         Command::Diff { what, from, to } => diff::run(&cli, what, *from, *to),
         Command::History { what } => history::run(&cli, what),
         Command::Show { capture } => show::run(&cli, *capture),
         Command::Review { id, status, note } => review::run(&cli, id, *status, note.as_deref()),
+        Command::Serve { addr, token } => serve::run(&cli, *addr, token.as_deref()),
+        Command::Report {
+            out,
+            since,
+            target_ids,
+        } => report::run(&cli, out, *since, target_ids),
         Command::Check => check::run(&cli),
         Command::Targets { command } => targets::run(&cli, command),
         Command::Verify => verify::run(&cli),
-        Command::Demo => demo::run(),
+        Command::Demo => demo::refuse_store_options(&matches).and_then(|()| demo::run()),
     };
     match result {
         Ok(exit) => exit.into(),
-        Err(err) if is_broken_pipe(&err) => Exit::Ok.into(),
+        // A crawl that could not print its summary failed (it says so itself).
+        Err(err) if !matches!(cli.command, Command::Crawl { .. }) && is_broken_pipe(&err) => {
+            Exit::Ok.into()
+        }
         Err(err) => {
             let _ = writeln!(std::io::stderr(), "error: {err:#}");
             Exit::Failed.into()
@@ -180,20 +253,4 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
-}
-
-fn init_logging(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "info",
-        _ => "debug",
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CLAIMWATCH_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("claimwatch={default}")));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_target(false)
-        .try_init();
 }

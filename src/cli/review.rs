@@ -12,7 +12,7 @@ use claimwatch::exit::Exit;
 use claimwatch::flags::{Review, ReviewStatus};
 
 pub fn run(cli: &Cli, id: &str, status: ReviewStatus, note: Option<&str>) -> Result<Exit> {
-    let store = cli.open_store()?;
+    let store = cli.existing_store()?;
     let flags = store.flags()?;
     let ids: Vec<String> = if flags.iter().any(|f| f.flag_id == id) {
         vec![id.to_string()]

@@ -12,7 +12,7 @@ use claimwatch::text::terminal_safe;
 
 pub fn run(cli: &Cli, id: u64) -> Result<Exit> {
     let config = cli.load_config()?;
-    let store = cli.open_store()?;
+    let store = cli.existing_store()?;
     let matcher = Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
     let Some(view) = capture(&store, &matcher, id)? else {
         bail!(

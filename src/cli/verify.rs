@@ -1,23 +1,27 @@
 //! `claimwatch verify`: re-hash every stored body and report any that does not match.
 
+use std::io::Write;
+
 use anyhow::Result;
 
 use super::Cli;
 use claimwatch::exit::Exit;
 
 pub fn run(cli: &Cli) -> Result<Exit> {
-    let store = cli.open_store()?;
+    let store = cli.existing_store()?;
     let stats = store.stats()?;
     let bad = store.verify_bodies()?;
+    let mut out = std::io::stdout().lock();
     for digest in &bad {
-        println!("MISMATCH body {digest}");
+        writeln!(out, "MISMATCH body {digest}")?;
     }
-    println!(
+    writeln!(
+        out,
         "{} bodies checked, {} mismatched ({} captures)",
         stats.bodies,
         bad.len(),
         stats.captures
-    );
+    )?;
     Ok(if bad.is_empty() {
         Exit::Ok
     } else {

@@ -5,11 +5,12 @@ use std::path::PathBuf;
 /// Why a `targets.toml` could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
+    /// The file could not be read. (The cause is in the message, not chained as a source, so
+    /// it is printed once.)
+    #[error("cannot read the watch-list {path}: {error}{}", read_hint(error))]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file is not valid TOML, or has a key or value of the wrong shape.
     #[error("{path}:{line}: {message}")]
@@ -26,4 +27,14 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
+}
+
+/// What to do about a watch-list that is not there.
+fn read_hint(error: &std::io::Error) -> &'static str {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        "; give it with --targets PATH or CLAIMWATCH_TARGETS (`targets.toml` in the current \
+         directory by default)"
+    } else {
+        ""
+    }
 }

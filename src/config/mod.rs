@@ -102,9 +102,9 @@ pub const BUILT_IN_PACKS: &[&str] = &["military", "partner"];
 impl Config {
     /// Reads and validates a `targets.toml`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         Config::parse(&text, path)
     }

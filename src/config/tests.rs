@@ -198,13 +198,35 @@ fn rate_parses_and_displays() {
         ("2/s", "2/s", 500),
         ("30/m", "30/m", 2_000),
         ("1/h", "1/h", 3_600_000),
+        ("1 / s", "1/s", 1_000),
+        ("2/sec", "2/s", 500),
+        ("1/second", "1/s", 1_000),
+        ("4 /seconds", "4/s", 250),
+        ("10/min", "10/m", 6_000),
+        ("10 / minute", "10/m", 6_000),
+        ("30/minutes", "30/m", 2_000),
+        ("2/hour", "2/h", 1_800_000),
+        ("60/hours", "60/h", 60_000),
+        ("10/MIN", "10/m", 6_000),
     ] {
         let r: Rate = text.parse().expect("valid rate");
-        assert_eq!(r.to_string(), shown);
-        assert_eq!(r.interval(), Duration::from_millis(interval_ms));
+        assert_eq!(r.to_string(), shown, "{text:?}");
+        assert_eq!(r.interval(), Duration::from_millis(interval_ms), "{text:?}");
     }
     for bad in [
-        "", "fast", "0/s", "1/x", "-1/s", "+1/s", "0.5/s", "1/", "/s",
+        "",
+        "fast",
+        "0/s",
+        "1/x",
+        "-1/s",
+        "+1/s",
+        "0.5/s",
+        "1/",
+        "/s",
+        "1/ms",
+        "1/2s",
+        "1/day",
+        "1 per second",
     ] {
         assert!(bad.parse::<Rate>().is_err(), "{bad:?} accepted");
     }
@@ -234,13 +256,18 @@ fn bad_rates() {
     assert_err(
         &target_with("rate = \"fast\""),
         5,
-        &["`rate`", "bad rate \"fast\"", "\"N/s\", \"N/m\" or \"N/h\""],
+        &[
+            "`rate`",
+            "bad rate \"fast\"",
+            "\"N/s\", \"N/m\" or \"N/h\" (or sec",
+        ],
     );
     assert_err(&target_with("rate = \"0/s\""), 5, &["`rate`", "at least 1"]);
     let msg = err(&format!("[crawl]\n\nrate = \"1/x\"\n{T}"));
     assert_eq!(
         msg,
-        "targets.toml:3: `rate`: bad rate \"1/x\": expected \"N/s\", \"N/m\" or \"N/h\""
+        "targets.toml:3: `rate`: bad rate \"1/x\": expected a count per unit, \"N/s\", \"N/m\" or \
+         \"N/h\" (or sec, second, min, minute, hour)"
     );
 }
 
@@ -553,10 +580,17 @@ fn load_reports_missing_file() {
     let missing = Path::new("/nonexistent/claimwatch/targets.toml");
     match Config::load(missing) {
         Err(e @ ConfigError::Read { .. }) => {
+            let message = e.to_string();
             assert!(
-                e.to_string()
-                    .contains("/nonexistent/claimwatch/targets.toml")
-            )
+                message.contains("/nonexistent/claimwatch/targets.toml"),
+                "{message}"
+            );
+            assert_eq!(
+                message.matches("No such file or directory").count(),
+                1,
+                "the cause once: {message}"
+            );
+            assert!(std::error::Error::source(&e).is_none(), "{message}");
         }
         other => panic!("expected a read error, got {other:?}"),
     }

@@ -36,15 +36,22 @@ impl fmt::Display for Rate {
 impl FromStr for Rate {
     type Err = String;
 
-    /// Parses "N/s", "N/m" or "N/h" with N a positive integer.
+    /// Parses "N/UNIT" with N a positive integer and UNIT one of s, sec, second(s); m, min,
+    /// minute(s); h, hour(s) (any case), spaces allowed around the slash: "1/s", "10/min",
+    /// "3 / hours".
     fn from_str(s: &str) -> Result<Rate, String> {
-        let expected = || format!("bad rate {s:?}: expected \"N/s\", \"N/m\" or \"N/h\"");
+        let expected = || {
+            format!(
+                "bad rate {s:?}: expected a count per unit, \"N/s\", \"N/m\" or \"N/h\" (or \
+                 sec, second, min, minute, hour)"
+            )
+        };
         let (count, unit) = s.trim().split_once('/').ok_or_else(expected)?;
-        let (count, unit) = (count.trim(), unit.trim());
-        let per = match unit {
-            "s" => 1,
-            "m" => 60,
-            "h" => 60 * 60,
+        let (count, unit) = (count.trim(), unit.trim().to_ascii_lowercase());
+        let per = match unit.as_str() {
+            "s" | "sec" | "secs" | "second" | "seconds" => 1,
+            "m" | "min" | "mins" | "minute" | "minutes" => 60,
+            "h" | "hour" | "hours" => 60 * 60,
             _ => return Err(expected()),
         };
         // u32::from_str would also take "+5"; the file format promises plain digits.

@@ -1,7 +1,7 @@
 //! The crawl of one target: seeds, pages known from earlier runs and sitemaps into the frontier,
 //! then one page at a time: robots, politeness, fetch, capture, links.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -19,9 +19,9 @@ use super::host::{Host, Hosts};
 use super::robots::{MAX_ROBOTS_BYTES, Robots};
 use super::scope::Scope;
 use super::sitemap::{self, MAX_SITEMAP_BYTES};
-use crate::config::{CrawlSettings, Target};
+use crate::config::{CrawlSettings, Target, human_size};
 use crate::fetch::{FetchError, FetchSettings, Fetcher, Response};
-use crate::store::{CaptureRecord, NewCapture, Outcome, PageRecord, Store, TargetCounts};
+use crate::store::{CaptureRecord, NewCapture, PageRecord, Store, TargetCounts};
 
 /// At most this many sitemap files are read per target per run.
 const MAX_SITEMAP_FILES: usize = 10;
@@ -68,6 +68,9 @@ struct Crawling<'a> {
     counts: TargetCounts,
     pages_before: Vec<PageRecord>,
     captures: Vec<CaptureRecord>,
+    /// URLs whose last capture before this run answered 404 or 410: not fetched again from
+    /// history, and behind every live URL when a link leads to them.
+    known_gone: HashSet<String>,
 }
 
 /// What one target's crawl produced, handed up to the run.
@@ -113,6 +116,7 @@ impl TargetCrawl {
             counts,
             pages_before: Vec::new(),
             captures: Vec::new(),
+            known_gone: HashSet::new(),
         };
         crawling.seed().await;
         crawling.crawl().await;
@@ -139,16 +143,30 @@ impl Crawling<'_> {
                 self.frontier.push_any_depth(url, 0);
             }
         }
-        match self.job.store.pages(&self.job.target.id) {
+        let id = &self.job.target.id;
+        match self.job.store.pages(id) {
             Ok(pages) => {
+                let mut known = 0;
                 for page in &pages {
-                    if let Some(url) = canonical_str(&page.url).filter(|u| self.scope.wants(u)) {
-                        self.frontier.push_any_depth(url, page.depth);
+                    let Some(url) = canonical_str(&page.url).filter(|u| self.scope.wants(u)) else {
+                        continue;
+                    };
+                    if self.was_gone(page) {
+                        self.known_gone.insert(url.into());
+                    } else if self.frontier.push_any_depth(url, page.depth) {
+                        known += 1;
                     }
                 }
+                tracing::debug!(
+                    "{id}: frontier seeded: {} seeds, {known} pages known from earlier runs, {} \
+                     known gone (404/410: fetched again only when a link leads there and no live \
+                     page wants the budget)",
+                    self.job.target.seeds.len(),
+                    self.known_gone.len()
+                );
                 self.pages_before = pages;
             }
-            Err(e) => tracing::warn!(target = %self.job.target.id, "cannot read known pages: {e}"),
+            Err(e) => tracing::warn!("{id}: cannot read known pages: {e}"),
         }
         let mut origins: Vec<Url> = Vec::new();
         for seed in &self.job.target.seeds {
@@ -163,6 +181,33 @@ impl Crawling<'_> {
                 return;
             }
             self.read_sitemaps(&origin).await;
+        }
+    }
+
+    /// Whether the page's last capture answered 404 or 410.
+    fn was_gone(&self, page: &PageRecord) -> bool {
+        if page.last_good_capture == Some(page.last_capture) {
+            return false;
+        }
+        match self.job.store.capture(page.last_capture) {
+            Ok(capture) => capture.is_some_and(|c| c.is_gone()),
+            Err(e) => {
+                tracing::warn!(
+                    "{}: cannot read capture {}: {e}",
+                    page.target,
+                    page.last_capture
+                );
+                false
+            }
+        }
+    }
+
+    /// Queues a link or a sitemap entry: behind every live URL if it is known gone.
+    fn push_found(&mut self, url: Url, depth: u32) -> bool {
+        if self.known_gone.contains(url.as_str()) {
+            self.frontier.push_known_gone(url, depth)
+        } else {
+            self.frontier.push(url, depth)
         }
     }
 
@@ -199,27 +244,37 @@ impl Crawling<'_> {
             }
             let text = String::from_utf8_lossy(&response.body);
             let listed = sitemap::parse(&text);
+            let (pages, more) = (listed.pages.len(), listed.sitemaps.len());
             queue.extend(listed.sitemaps);
+            let mut queued = 0;
             for page in listed.pages {
                 // Sitemaps should list absolute URLs; relative ones are read against the sitemap.
                 let page = response.final_url.join(page.trim()).ok();
                 if let Some(url) = page
                     .and_then(|p| canonicalize(&p))
                     .filter(|u| self.scope.wants(u))
+                    && self.push_found(url, 1)
                 {
-                    self.frontier.push(url, 1);
+                    queued += 1;
                 }
             }
+            tracing::debug!(
+                "{}: sitemap {url}: {pages} pages ({queued} queued), {more} more sitemaps",
+                self.job.target.id
+            );
         }
     }
 
     async fn crawl(&mut self) {
+        let id = self.job.target.id.clone();
         while let Some(pending) = self.frontier.pop() {
             if self.job.cancel.is_cancelled() {
+                tracing::debug!("{id}: the run was stopped; {} left", pending.url);
                 break;
             }
             let host = self.host(&pending.url);
             if host.gave_up() {
+                tracing::debug!("{id}: {}: its host is left alone this run", pending.url);
                 continue;
             }
             let attempt = Attempt {
@@ -231,6 +286,7 @@ impl Crawling<'_> {
             };
             let robots = self.robots_for(&pending.url).await;
             if let Robots::DisallowAll { reason } = &*robots {
+                tracing::debug!("{id}: {} not crawled: {reason}", pending.url);
                 self.note_error(reason);
                 // One record per seed says why the site was not crawled; the other pages were
                 // never attempted and keep their last capture.
@@ -240,6 +296,7 @@ impl Crawling<'_> {
                 continue;
             }
             if !robots.allowed(pending.url.as_str()) {
+                tracing::debug!("{id}: robots.txt disallows {}", pending.url);
                 self.store(attempt.robots_blocked(None)).await;
                 continue;
             }
@@ -277,10 +334,24 @@ impl Crawling<'_> {
                 .filter(|u| self.scope.wants(u))
                 .collect();
             self.store(capture).await;
-            for link in links {
-                self.frontier.push(link, pending.depth + 1);
-            }
+            let found = links.len();
+            let queued = links
+                .into_iter()
+                .map(|link| self.push_found(link, pending.depth + 1))
+                .filter(|&queued| queued)
+                .count();
+            tracing::debug!(
+                "{id}: {}: {found} links in scope, {queued} new in the frontier ({} waiting)",
+                pending.url,
+                self.frontier.queued()
+            );
         }
+        tracing::debug!(
+            "{id}: frontier done: {} of max_pages {} taken, {} left waiting",
+            self.frontier.taken(),
+            self.settings.max_pages,
+            self.frontier.queued()
+        );
     }
 
     /// Waits for the host's turn and fetches, retrying 429/503 with back-off. `None` when the
@@ -313,6 +384,13 @@ impl Crawling<'_> {
             }
             .unwrap_or(Duration::from_secs(1 << retries.min(6)))
             .min(self.settings.max_retry_wait);
+            tracing::debug!(
+                "{}: {url} answered {}; backing off {wait:?} (retry {} of {})",
+                self.job.target.id,
+                result.as_ref().map_or(0, |r| r.status),
+                retries + 1,
+                self.settings.retries
+            );
             host.back_off(wait);
             if retries >= self.settings.retries {
                 // The host keeps refusing: leave it alone for the rest of this run.
@@ -358,7 +436,9 @@ impl Crawling<'_> {
                     reason: format!("{robots_url} unreachable: {e}"),
                 },
             };
+            tracing::debug!("{origin}: robots.txt: {}", robots.describe());
             if let Some(delay) = robots.crawl_delay(self.settings.max_crawl_delay) {
+                tracing::debug!("{origin}: one request every {delay:?} at most (Crawl-delay)");
                 host.set_min_interval(delay);
             }
             Arc::new(robots)
@@ -380,16 +460,11 @@ impl Crawling<'_> {
     /// Writes a capture (on a blocking thread: sled and zstd are sync) and counts it.
     async fn store(&mut self, capture: NewCapture) {
         let store = self.job.store.clone();
-        let outcome = capture.outcome;
+        self.counts.count(capture.outcome, capture.status);
         let written = tokio::task::spawn_blocking(move || store.put_capture(capture)).await;
-        self.counts.pages += 1;
-        match outcome {
-            Outcome::Ok => self.counts.ok += 1,
-            Outcome::RobotsBlocked => self.counts.robots_blocked += 1,
-            _ => self.counts.failed += 1,
-        }
         match written {
             Ok(Ok(put)) => {
+                log_capture(&put.record);
                 if put.new_body {
                     self.counts.new_bodies += 1;
                 }
@@ -407,5 +482,15 @@ impl Crawling<'_> {
             }
             Err(e) => tracing::error!(target = %self.job.target.id, "store task failed: {e}"),
         }
+    }
+}
+
+/// `-v`: one line per page fetched, saying how it ended.
+fn log_capture(record: &CaptureRecord) {
+    let size = record.size.map_or_else(|| "-".to_string(), human_size);
+    let status = record.status_word();
+    match &record.error {
+        Some(error) => tracing::info!("{} {status} {} {size} ({error})", record.target, record.url),
+        None => tracing::info!("{} {status} {} {size}", record.target, record.url),
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::ClaimCache;
 use crate::claims::{Claim, ClaimKey};
-use crate::store::{Outcome, StoreError};
+use crate::store::StoreError;
 
 /// One claim on one page across its captures.
 #[derive(Debug, Clone)]
@@ -39,7 +39,7 @@ pub fn inventory(
             if capture.target != target {
                 continue;
             }
-            if capture.outcome == Outcome::HttpStatus && matches!(capture.status, Some(404 | 410)) {
+            if capture.is_gone() {
                 gone = true;
                 continue;
             }

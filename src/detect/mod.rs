@@ -17,6 +17,7 @@ pub mod site;
 pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -27,7 +28,7 @@ use crate::store::{CaptureRecord, Outcome, PageRecord, Store, StoreError};
 use build::{FlagParts, allowlist, build};
 pub use cache::ClaimCache;
 use decide::decide;
-use site::{PageAfter, SitePage};
+use site::{PageAfter, PageView, SitePage};
 
 /// What one target's crawl left to compare.
 pub struct TargetRun<'a> {
@@ -127,6 +128,12 @@ pub fn detect(
             }));
         }
     }
+    tracing::debug!(
+        "{}: detection: {}; {} flags",
+        target.id,
+        site::PagesCompared::of(&pages).describe(),
+        flags.len()
+    );
     Ok(flags)
 }
 
@@ -143,6 +150,18 @@ fn site_pages(
         .iter()
         .filter_map(|p| p.last_good_capture.map(|id| (p.url.as_str(), id)))
         .collect();
+    // Pages captured since their last good capture: if that capture answered 404/410, the page
+    // was gone before this run. It said nothing then, whatever its last good capture says, so
+    // its old claims neither stand again nor are "removed" again every run it stays gone.
+    let later: BTreeMap<&str, u64> = run
+        .pages_before
+        .iter()
+        .filter(|p| {
+            p.last_good_capture
+                .is_some_and(|good| good != p.last_capture)
+        })
+        .map(|p| (p.url.as_str(), p.last_capture))
+        .collect();
     // The last capture of each page in this run decides its state.
     let mut latest: BTreeMap<&str, &CaptureRecord> = BTreeMap::new();
     for capture in run.captures {
@@ -151,30 +170,40 @@ fn site_pages(
     let urls: BTreeSet<&str> = before_good.keys().chain(latest.keys()).copied().collect();
     let mut pages = Vec::with_capacity(urls.len());
     let mut captures = Vec::with_capacity(urls.len());
+    let stored = |id: u64, url: &str| -> Result<CaptureRecord, StoreError> {
+        cache
+            .store
+            .capture(id)?
+            .ok_or_else(|| StoreError::corrupt(format!("page {url}: capture {id} is missing")))
+    };
     for url in urls {
-        let before_capture = match before_good.get(url) {
-            Some(id) => Some(cache.store.capture(*id)?.ok_or_else(|| {
-                StoreError::corrupt(format!("page {url}: capture {id} is missing"))
-            })?),
+        let gone_before = match later.get(url) {
+            Some(&id) => Some(stored(id, url)?).filter(CaptureRecord::is_gone),
             None => None,
         };
+        let was_gone = gone_before.is_some();
+        let before_capture = match (gone_before, before_good.get(url)) {
+            (Some(gone), _) => Some(gone),
+            (None, Some(&id)) => Some(stored(id, url)?),
+            (None, None) => None,
+        };
         let before = match &before_capture {
+            Some(_) if was_gone => Some(Arc::new(PageView::default())),
             Some(capture) => Some(cache.of(capture.id)?),
             None => None,
         };
         let capture = latest.get(url).copied();
         let after = match capture {
             Some(c) if c.outcome == Outcome::Ok => PageAfter::Fetched(cache.of(c.id)?),
-            Some(c) if c.outcome == Outcome::HttpStatus && matches!(c.status, Some(404 | 410)) => {
-                PageAfter::Gone
-            }
+            Some(c) if c.is_gone() => PageAfter::Gone,
+            // Not fetched well this run: as far as anyone knows, still gone.
+            _ if was_gone => PageAfter::Gone,
             // Failed, blocked, refused, robots-blocked, 5xx, 429, or not reached: never a change.
             _ => PageAfter::Unchanged,
         };
-        let after_capture = match after {
-            PageAfter::Unchanged => None,
-            _ => capture.cloned(),
-        };
+        let after_capture = capture
+            .filter(|c| c.outcome == Outcome::Ok || c.is_gone())
+            .cloned();
         // A URL never captured well (a broken link, a missing sitemap) is no page of the site.
         if before.is_none() && !matches!(after, PageAfter::Fetched(_)) {
             continue;

@@ -2,6 +2,7 @@
 //! shape (docs/contract.md "A flag"), their export formats, and the lines people read.
 
 pub mod export;
+pub mod filter;
 pub mod ftm;
 pub mod record;
 #[cfg(test)]

@@ -167,6 +167,17 @@ impl Store {
         self.indexed_captures(&self.by_target, "by_target", target)
     }
 
+    /// Whether any capture was made for this target.
+    pub fn has_target(&self, target: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .by_target
+            .scan_prefix(name_prefix(target))
+            .keys()
+            .next()
+            .transpose()?
+            .is_some())
+    }
+
     fn indexed_captures(
         &self,
         index: &sled::Tree,

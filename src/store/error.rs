@@ -15,6 +15,15 @@ pub enum StoreError {
     )]
     Held { path: PathBuf, holder: String },
 
+    /// A command that only reads found no store where it was told to look. Only `crawl`
+    /// creates a store: a mistyped path must not read as an empty one.
+    #[error(
+        "no store at {}: `claimwatch crawl` creates one there; to read another, give its \
+         directory with --store PATH or CLAIMWATCH_STORE",
+        path.display()
+    )]
+    Missing { path: PathBuf },
+
     /// A file or directory of the store could not be created, read or written. (The cause is
     /// in the message, not chained as a source, so it is printed once.)
     #[error("cannot use {}: {error}", path.display())]

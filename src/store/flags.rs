@@ -1,6 +1,8 @@
 //! Flags in the store: inserted once under their stable id, listed, marked as printed by
 //! `flags --new`, and reviewed.
 
+use std::sync::atomic::Ordering;
+
 use super::codec::{from_json, to_json};
 use super::{Store, StoreError};
 use crate::flags::{Flag, Review};
@@ -14,7 +16,16 @@ impl Store {
             None as Option<&[u8]>,
             Some(to_json(flag)),
         )?;
+        if swapped.is_ok() {
+            self.flags_written.fetch_add(1, Ordering::SeqCst);
+        }
         Ok(swapped.is_ok())
+    }
+
+    /// Changes whenever a flag is inserted or reviewed (through this store, which is the only
+    /// way). Equal values mean the flags are as they were.
+    pub fn flags_version(&self) -> u64 {
+        self.flags_written.load(Ordering::SeqCst)
     }
 
     pub fn flag(&self, flag_id: &str) -> Result<Option<Flag>, StoreError> {
@@ -59,6 +70,7 @@ impl Store {
         };
         flag.review = review;
         self.flags.insert(flag_id.as_bytes(), to_json(&flag))?;
+        self.flags_written.fetch_add(1, Ordering::SeqCst);
         Ok(true)
     }
 }

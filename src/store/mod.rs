@@ -54,6 +54,8 @@ use keys::id_key;
 const SCHEMA_VERSION: &str = "1";
 const SCHEMA_KEY: &[u8] = b"schema";
 const NEXT_ID_KEY: &[u8] = b"next_id";
+/// The file sled keeps its data in, inside the store directory: there is a store where it is.
+const SLED_DATA_FILE: &str = "db";
 /// Runs count on their own, so that run numbers count runs: 1, 2, 3, not the captures between.
 const NEXT_RUN_KEY: &[u8] = b"next_run";
 
@@ -69,6 +71,10 @@ pub struct Store {
     pages: sled::Tree,
     runs: sled::Tree,
     flags: sled::Tree,
+    /// Counts writes to `flags` since the store was opened: readers that keep something
+    /// computed from the flags (the review desk's cases) know when it is stale. sled is
+    /// single-process, so every write goes through this value.
+    flags_written: std::sync::atomic::AtomicU64,
     printed: sled::Tree,
     /// Each target's health per run, keyed `target 0x00 run`.
     health: sled::Tree,
@@ -81,7 +87,7 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens the store at `path`, creating it if missing. Fails with [`StoreError::Held`] when
+    /// Opens the store at `path`, creating it if missing (only `crawl` should). Fails with [`StoreError::Held`] when
     /// another process has it open.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         std::fs::create_dir_all(path).map_err(StoreError::io(path))?;
@@ -115,6 +121,7 @@ impl Store {
             pages: db.open_tree("pages")?,
             runs: db.open_tree("runs")?,
             flags: db.open_tree("flags")?,
+            flags_written: std::sync::atomic::AtomicU64::new(0),
             printed: db.open_tree("printed")?,
             health: db.open_tree("health")?,
             deliveries: db.open_tree("deliveries")?,
@@ -122,6 +129,18 @@ impl Store {
             db,
             _lock: lock,
         })
+    }
+
+    /// Opens the store at `path` only if one is there: for commands that read, which must not
+    /// leave an empty store behind a mistyped path. Fails with [`StoreError::Missing`]
+    /// naming the path (made absolute, so a wrong working directory shows).
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        if !path.join(SLED_DATA_FILE).is_file() {
+            return Err(StoreError::Missing {
+                path: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+            });
+        }
+        Store::open(path)
     }
 
     /// The directory the store lives in, as given to [`Store::open`].

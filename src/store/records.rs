@@ -142,6 +142,26 @@ impl CaptureRecord {
     pub fn is_good(&self) -> bool {
         self.outcome == Outcome::Ok
     }
+
+    /// The page answered 404 or 410: it is gone.
+    pub fn is_gone(&self) -> bool {
+        self.outcome == Outcome::HttpStatus && matches!(self.status, Some(404 | 410))
+    }
+
+    /// How the fetch ended, in a word or two: "200", "200 cut", "404 http", "failed",
+    /// "robots", "refused", "403 blocked".
+    pub fn status_word(&self) -> String {
+        let code = self.status.map(|s| s.to_string()).unwrap_or_default();
+        match self.outcome {
+            Outcome::Ok if self.truncated => format!("{code} cut"),
+            Outcome::Ok => code,
+            Outcome::HttpStatus => format!("{code} http"),
+            Outcome::Failed => "failed".into(),
+            Outcome::RobotsBlocked => "robots".into(),
+            Outcome::Refused => "refused".into(),
+            Outcome::Blocked => format!("{code} blocked"),
+        }
+    }
 }
 
 /// What the store knows about one URL of a target across runs.
@@ -160,9 +180,18 @@ pub struct PageRecord {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TargetCounts {
     pub target: String,
+    /// Fetch attempts: every page the crawl tried, however it ended.
     pub pages: u64,
     pub ok: u64,
+    /// Pages that answered 404 or 410: the site answered, the page is gone.
+    #[serde(default)]
+    pub gone: u64,
+    /// No usable answer: transport failures, 5xx, other 4xx, empty or undecodable bodies.
     pub failed: u64,
+    /// Pages we were not let in or may not fetch: robots.txt, challenge pages, 401/403/429,
+    /// refusals of the address guard. Robots-blocked ones are also counted on their own.
+    #[serde(default)]
+    pub blocked: u64,
     pub robots_blocked: u64,
     pub new_bodies: u64,
     pub bytes: u64,
@@ -175,6 +204,25 @@ pub struct TargetCounts {
     /// before health was).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<SiteHealth>,
+}
+
+impl TargetCounts {
+    /// Counts one fetch attempt by how it ended. Its kinds are those site health tells apart
+    /// (`crate::detect::health::attempt_of`), so a summary's counts and its health agree.
+    pub fn count(&mut self, outcome: Outcome, status: Option<u16>) {
+        self.pages += 1;
+        match (outcome, status) {
+            (Outcome::Ok, _) => self.ok += 1,
+            (Outcome::HttpStatus, Some(404 | 410)) => self.gone += 1,
+            (Outcome::RobotsBlocked, _) => {
+                self.blocked += 1;
+                self.robots_blocked += 1;
+            }
+            (Outcome::Blocked | Outcome::Refused, _)
+            | (Outcome::HttpStatus, Some(401 | 403 | 407 | 429 | 451)) => self.blocked += 1,
+            _ => self.failed += 1,
+        }
+    }
 }
 
 /// One `crawl` run.

@@ -399,11 +399,16 @@ async fn only_crawls_the_named_targets() {
             + &target("one", &servers[0].url("/"), "")
             + &target("two", &servers[1].url("/"), "")),
     );
-    let output = ws.run(&["crawl", "--only", "two"]).await;
+    let output = ws.run(&["crawl", "--target", "two"]).await;
     assert_eq!(output.status.code(), Some(0));
     assert!(servers[0].hits().is_empty());
     assert_eq!(servers[1].count("/"), 1);
-    let output = ws.run(&["crawl", "--only", "nope"]).await;
+    // The older spelling, which cron lines use, still works.
+    let output = ws.run(&["crawl", "--only", "two"]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(servers[0].hits().is_empty());
+    assert_eq!(servers[1].count("/"), 2);
+    let output = ws.run(&["crawl", "--target", "nope"]).await;
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("nope"));
 }

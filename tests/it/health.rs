@@ -1,8 +1,6 @@
 //! Site health: a site that goes dark is flagged after `unreachable_after` runs, and again when
 //! it comes back; a site that only blocks us, and a run in which no site answers, are not.
 
-use std::time::Duration;
-
 use serde_json::Value;
 
 use crate::support::*;
@@ -34,19 +32,6 @@ fn health_flags<'a>(flags: &'a [Value], flag_type: &str, target: &str) -> Vec<&'
         .iter()
         .filter(|f| f["flag_type"] == flag_type && f["target"]["id"] == target)
         .collect()
-}
-
-/// Stops a server and waits until its port refuses connections.
-async fn go_dark(server: Server) -> std::net::SocketAddr {
-    let addr = server.addr;
-    drop(server);
-    for _ in 0..50 {
-        if tokio::net::TcpStream::connect(addr).await.is_err() {
-            return addr;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("{addr} still answers after its server stopped");
 }
 
 #[tokio::test(flavor = "multi_thread")]

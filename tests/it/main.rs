@@ -14,9 +14,11 @@
 mod support;
 
 mod claims;
+mod commands;
 mod config_errors;
 mod crash;
 mod crawl;
+mod desk;
 mod disk;
 mod ftm;
 mod fuzz_regressions;
@@ -25,6 +27,7 @@ mod hostile;
 mod import;
 mod memory;
 mod notify;
+mod operation;
 mod politeness;
 mod regression;
 mod review;

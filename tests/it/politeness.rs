@@ -621,7 +621,6 @@ async fn signal_stops_the_crawl_and_keeps_its_captures(signal: &str) {
         .expect("server");
     let ws = one_target(&server, "rate = \"2/s\"\nburst = 1\nmax_pages = 100");
     let child = ws.spawn_crawl();
-    let pid = child.id().expect("child pid");
     // robots.txt, sitemap.xml, / at 2/s: the first leaf is requested ~1.5 s in, once / is stored.
     let deadline = Instant::now() + Duration::from_secs(10);
     while server.count("/p0.html") == 0 {
@@ -633,12 +632,7 @@ async fn signal_stops_the_crawl_and_keeps_its_captures(signal: &str) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let sent = Instant::now();
-    let status = std::process::Command::new("kill")
-        .arg(format!("-{signal}"))
-        .arg(pid.to_string())
-        .status()
-        .expect("run kill");
-    assert!(status.success(), "kill -{signal} {pid} failed");
+    send_signal(&child, signal);
     let output = tokio::time::timeout(Duration::from_secs(3), child.wait_with_output())
         .await
         .unwrap_or_else(|_| panic!("claimwatch still running 3 s after SIG{signal}"))

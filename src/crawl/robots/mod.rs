@@ -66,6 +66,20 @@ impl Robots {
         }
     }
 
+    /// What it allows, for the debug log: "allow all", "disallow all (robots.txt answered HTTP
+    /// 503)", "3 rules for claimwatch, 2 sitemaps".
+    pub fn describe(&self) -> String {
+        match self {
+            Robots::AllowAll => "allow all".into(),
+            Robots::DisallowAll { reason } => format!("disallow all ({reason})"),
+            Robots::Rules(rules) => format!(
+                "{} rules for {PRODUCT_TOKEN}, {} sitemaps",
+                rules.rule_count(),
+                rules.sitemaps.len()
+            ),
+        }
+    }
+
     pub fn sitemaps(&self) -> &[String] {
         match self {
             Robots::Rules(robot) => &robot.sitemaps,

@@ -39,6 +39,11 @@ struct Group {
 }
 
 impl Rules {
+    /// How many Allow and Disallow rules apply to us.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
     /// Reads `body` for the crawler whose product token is `token` (compared without case).
     pub fn parse(body: &[u8], token: &str) -> Rules {
         let text = String::from_utf8_lossy(body);

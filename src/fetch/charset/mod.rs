@@ -11,7 +11,7 @@
 //!   has replacement characters that detection's has not;
 //! - detection guesses with and without the domain's prior (chardetng drops encodings foreign
 //!   to a `.ru` or `.tw` domain); when the two differ, the decode that reads as more plausible
-//!   text wins ([`plausibility`]), and between two Chinese encodings the guess without the prior,
+//!   text wins (`plausibility`), and between two Chinese encodings the guess without the prior,
 //!   which chardetng bases on character frequencies alone;
 //! - detection knows no Mac Cyrillic, and among Latin single-byte encodings windows-1252 is by
 //!   far the most common: each is tried against the guess and taken when it reads better.

@@ -156,7 +156,7 @@ impl Case {
         let healthy = summary_line(&output, "healthy");
         assert!(!healthy.contains("FAILED"), "{healthy}");
         let words: Vec<&str> = healthy.split_whitespace().collect();
-        assert_eq!(words[1..5], ["3", "pages", "3", "ok"], "{healthy}");
+        assert_eq!(words[2..6], ["3", "pages", "3", "ok"], "{healthy}");
         Crawl { output, took }
     }
 

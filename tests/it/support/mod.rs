@@ -287,11 +287,11 @@ pub fn assert_spaced(hits: &[Hit], min: std::time::Duration, why: &str) {
     }
 }
 
-/// The summary line of one target in `crawl`'s output.
+/// The summary line of one target in `crawl`'s output (after the time it starts with).
 pub fn summary_line(output: &Output, id: &str) -> String {
     stdout(output)
         .lines()
-        .find(|l| l.split_whitespace().next() == Some(id))
+        .find(|l| l.split_whitespace().nth(1) == Some(id))
         .unwrap_or_else(|| panic!("no summary line for {id}: {}", stdout(output)))
         .to_string()
 }
@@ -407,6 +407,19 @@ pub fn one_target(server: &Server, extra: &str) -> Workspace {
     Workspace::new(&(fast_crawl("") + &target("site", &server.url("/"), extra)))
 }
 
+/// Stops a server and waits until its port refuses connections.
+pub async fn go_dark(server: Server) -> std::net::SocketAddr {
+    let addr = server.addr;
+    drop(server);
+    for _ in 0..50 {
+        if tokio::net::TcpStream::connect(addr).await.is_err() {
+            return addr;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("{addr} still answers after its server stopped");
+}
+
 /// Runs `claimwatch crawl` and asserts it finished with no new flag.
 pub async fn crawl_ok(ws: &Workspace) -> Output {
     let output = ws.run(&["crawl"]).await;
@@ -418,6 +431,17 @@ pub async fn crawl_ok(ws: &Workspace) -> Output {
         stderr(&output)
     );
     output
+}
+
+/// Sends the signal `name` ("TERM", "INT") to a running child.
+pub fn send_signal(child: &tokio::process::Child, name: &str) {
+    let pid = child.id().expect("the child is running");
+    let sent = std::process::Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(pid.to_string())
+        .status()
+        .expect("run kill");
+    assert!(sent.success(), "kill -{name} {pid} failed");
 }
 
 pub mod hostile;
