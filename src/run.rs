@@ -142,14 +142,7 @@ pub async fn run(
     }
     store.save_run(&run)?;
     store.flush()?;
-    // An interrupted run queues its flags without sending: whoever stopped it wants it to end.
-    let delivery = notify::deliver(
-        &config.notify,
-        store.clone(),
-        &new_flags,
-        !cancel.is_cancelled(),
-    )
-    .await;
+    let delivery = notify::deliver(&config.notify, store.clone(), run.id, &cancel).await;
     if !delivery.is_empty() {
         store.flush()?;
     }

@@ -71,19 +71,42 @@ pub fn write(
 /// What a notifier was sent, when there was anything to send: "notify X: 3 flags delivered",
 /// or why they wait.
 fn delivery_line(d: &DeliveryReport) -> Option<String> {
-    let flags = |n: usize| match n {
-        1 => "1 flag".to_string(),
-        n => format!("{n} flags"),
+    let name = &d.notifier;
+    let waiting = match d.waiting {
+        1 => "1 flag waits".to_string(),
+        n => format!("{n} flags wait"),
     };
-    let (name, waiting) = (&d.notifier, flags(d.waiting));
     match &d.error {
         None if d.delivered == 0 && d.waiting == 0 => None,
-        None if d.waiting == 0 => Some(format!("notify {name}: {} delivered", flags(d.delivered))),
-        None => Some(format!("notify {name}: {waiting} wait for the next run")),
-        Some(why) => Some(format!(
-            "notify {name}: FAILED after {} attempts ({why}); {} delivered, {waiting} wait for the next run",
-            d.attempts, d.delivered,
+        None if d.waiting == 0 => Some(format!(
+            "notify {name}: {} delivered",
+            plural(d.delivered, "flag")
         )),
+        None => Some(format!("notify {name}: {waiting} for the next run")),
+        Some(why) => {
+            let since = d
+                .failing_since
+                .map(|t| {
+                    format!(
+                        " (failing since {})",
+                        t.to_rfc3339_opts(SecondsFormat::Secs, true)
+                    )
+                })
+                .unwrap_or_default();
+            Some(format!(
+                "notify {name}: FAILED after {} ({why}); {} delivered, {waiting} for the next run{since}",
+                plural(d.attempts as usize, "attempt"),
+                d.delivered,
+            ))
+        }
+    }
+}
+
+/// "1 flag", "3 flags".
+fn plural(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
     }
 }
 
@@ -209,6 +232,43 @@ mod tests {
             detail: "HTTP 403".into(),
         };
         assert_eq!(health_words(&blocked), "blocked: HTTP 403");
+    }
+
+    #[test]
+    fn a_notifier_line_says_what_was_delivered_and_what_waits() {
+        let report = |delivered, waiting, attempts, error: Option<&str>| DeliveryReport {
+            notifier: "desk".into(),
+            delivered,
+            waiting,
+            attempts,
+            error: error.map(str::to_owned),
+            failing_since: None,
+        };
+        assert_eq!(delivery_line(&report(0, 0, 0, None)), None);
+        assert_eq!(
+            delivery_line(&report(1, 0, 1, None)).as_deref(),
+            Some("notify desk: 1 flag delivered")
+        );
+        assert_eq!(
+            delivery_line(&report(0, 3, 0, None)).as_deref(),
+            Some("notify desk: 3 flags wait for the next run")
+        );
+        let mut failed = report(100, 1, 4, Some("the receiver answered HTTP 502"));
+        assert_eq!(
+            delivery_line(&failed).as_deref(),
+            Some(
+                "notify desk: FAILED after 4 attempts (the receiver answered HTTP 502); \
+                 100 delivered, 1 flag waits for the next run"
+            )
+        );
+        failed.failing_since = chrono::DateTime::parse_from_rfc3339("2026-11-27T02:00:41Z")
+            .ok()
+            .map(|t| t.to_utc());
+        assert!(
+            delivery_line(&failed).is_some_and(
+                |l| l.ends_with("for the next run (failing since 2026-11-27T02:00:41Z)")
+            )
+        );
     }
 
     #[test]

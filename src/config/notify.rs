@@ -18,6 +18,9 @@ pub struct Notifier {
     /// What its deliveries are recorded under: its `id`, or else its URL or command line. A
     /// notifier whose name changes starts afresh, with the flags raised from then on.
     pub name: String,
+    /// How messages and logs name it: its `id`, or else where it sends without the parts that
+    /// may be credentials (a webhook's path and query, a command's arguments).
+    pub label: String,
     pub kind: NotifierKind,
     /// One attempt: connect to last byte, or the command's whole run.
     pub timeout: Duration,
@@ -106,9 +109,12 @@ impl Source<'_> {
                 ));
             }
         };
-        let name = match &n.id {
-            Some(id) => self.slug(id, "id")?,
-            None => derived_name,
+        let (name, label) = match &n.id {
+            Some(id) => {
+                let id = self.slug(id, "id")?;
+                (id.clone(), id)
+            }
+            None => (derived_name, kind.destination()),
         };
         if let Some(first) = names.insert(name.clone(), line) {
             return Err(self.invalid_line(
@@ -119,6 +125,7 @@ impl Source<'_> {
         }
         Ok(Notifier {
             name,
+            label,
             kind,
             timeout: match &n.timeout {
                 Some(v) => self.duration(v, "timeout", false, MAX_WAIT)?,
@@ -161,6 +168,29 @@ impl Source<'_> {
                 "command",
                 "needs a program: command = [\"program\", \"argument\", …]",
             )),
+        }
+    }
+}
+
+impl NotifierKind {
+    /// Where it sends, as logs and plans may show it: a webhook's origin (`https://hooks.example/…`),
+    /// a command's program (`/usr/local/bin/mail-flags …`). Chat services' webhook URLs carry
+    /// their credential in the path, a command may take one as an argument, and a crawl's
+    /// summary ends up in mail.
+    pub fn destination(&self) -> String {
+        match self {
+            NotifierKind::Webhook { url, .. } => {
+                let origin = url.origin().ascii_serialization();
+                match (url.path(), url.query()) {
+                    ("/", None) => format!("{origin}/"),
+                    _ => format!("{origin}/…"),
+                }
+            }
+            NotifierKind::Command { argv } => match argv.as_slice() {
+                [program] => program.clone(),
+                [program, ..] => format!("{program} …"),
+                [] => String::new(),
+            },
         }
     }
 }

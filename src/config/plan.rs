@@ -98,13 +98,14 @@ fn write_target(out: &mut String, t: &Target) {
 
 fn write_notifier(out: &mut String, n: &Notifier) {
     let what = match &n.kind {
-        NotifierKind::Webhook { url, secret } => format!(
-            "POST {url}{}",
+        NotifierKind::Webhook { secret, .. } => format!(
+            "POST {}{}",
+            n.kind.destination(),
             if secret.is_some() { ", signed" } else { "" }
         ),
-        NotifierKind::Command { argv } => format!("run {}", argv.join(" ")),
+        NotifierKind::Command { .. } => format!("run {}", n.kind.destination()),
     };
-    let _ = writeln!(out, "notify {} (line {})", n.name, n.line);
+    let _ = writeln!(out, "notify {} (line {})", n.label, n.line);
     let _ = writeln!(out, "  new flags: {what}");
     let _ = writeln!(
         out,

@@ -119,8 +119,14 @@ fn notifiers_of_both_kinds() {
         !format!("{c:?}").contains("s3cret"),
         "the secret shows in Debug"
     );
+    assert_eq!(
+        hook.label, "https://hooks.example/…",
+        "the path may be a credential"
+    );
     let command = &c.notify[1];
     assert_eq!(command.name, "mailer");
+    assert_eq!(command.label, "mailer");
+    assert_eq!(command.kind.destination(), "/usr/local/bin/mail-flags …");
     assert_eq!(command.timeout, Duration::from_secs(30));
     assert_eq!(command.retries, 0);
     assert!(matches!(&command.kind, NotifierKind::Command { argv } if argv.len() == 3));

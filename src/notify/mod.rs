@@ -1,12 +1,15 @@
 //! Delivery of new flags to the `[[notify]]` notifiers at the end of a crawl: a webhook
 //! (`webhook`, signed by `sign`) or a command hook (`command`).
 //!
-//! Every flag a run raises is queued for every notifier in the store; each run then sends each
-//! notifier what waits for it, retrying with backoff within the run, and records the outcome.
-//! What still fails waits for the next run; what was delivered is never sent again (short of a
-//! receiver that took a delivery and lost its answer, which the next run sends again: flags
-//! carry stable ids for receivers to tell). Delivery is bounded in time and never fails the
-//! run: its outcome is reported beside it.
+//! A notifier is owed every flag the runs recorded as new since it was first seen, past the
+//! marker of what it took last (see [`crate::store::NotifierState`]). Each run sends each notifier
+//! what it is owed, in batches, retrying with backoff within the run; a batch taken moves the
+//! marker, so nothing taken is sent again, and what still fails waits for the next run. A
+//! receiver that took a batch but whose answer was lost gets it again: flags carry stable ids
+//! for receivers to tell.
+//!
+//! Delivery is bounded in time, stops with the run, and never fails it: its outcome is reported
+//! beside the run's.
 
 mod command;
 mod sign;
@@ -15,13 +18,14 @@ mod webhook;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 use crate::config::{Notifier, NotifierKind};
 use crate::flags::Flag;
-use crate::store::{Store, StoreError};
+use crate::store::{FlagPosition, NotifierState, Store, StoreError};
 
 pub use sign::{SIGNATURE_HEADER, signature};
 pub use webhook::body as webhook_body;
@@ -38,6 +42,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// What one notifier's delivery came to in a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryReport {
+    /// The notifier's label: its id, or where it sends, without credentials.
     pub notifier: String,
     /// Flags delivered in this run.
     pub delivered: usize,
@@ -47,34 +52,40 @@ pub struct DeliveryReport {
     pub attempts: u32,
     /// Why the last attempt failed, when flags still wait (or the store failed).
     pub error: Option<String>,
+    /// When the failures began, if before this run.
+    pub failing_since: Option<DateTime<Utc>>,
 }
 
-/// Queues `new_flags` for every notifier and, when `send` (a run that was not interrupted),
-/// delivers what waits for each, all notifiers at once.
+/// Sends every notifier the flags it is owed, all notifiers at once; `run` is the run just
+/// recorded, where a notifier seen for the first time starts. A cancelled run sends nothing:
+/// whoever stopped it wants it to end.
 pub async fn deliver(
     notifiers: &[Notifier],
     store: Arc<Store>,
-    new_flags: &[Flag],
-    send: bool,
+    run: u64,
+    cancel: &CancellationToken,
 ) -> Vec<DeliveryReport> {
-    let ids: Vec<&str> = new_flags.iter().map(|f| f.flag_id.as_str()).collect();
     let mut tasks = JoinSet::new();
     let mut reports = Vec::new();
     for (index, notifier) in notifiers.iter().enumerate() {
-        let waiting = match queue_and_load(&store, &notifier.name, &ids) {
-            Ok(waiting) => waiting,
+        let (state, owed) = match owed(&store, notifier, run) {
+            Ok(found) => found,
             Err(e) => {
-                let why = format!("the store: {e}");
-                reports.push((index, report(notifier, 0, 0, 0, Some(why))));
+                let mut report = report(notifier, 0);
+                report.error = Some(format!("the store: {e}"));
+                reports.push((index, report));
                 continue;
             }
         };
-        if !send || waiting.is_empty() {
-            reports.push((index, report(notifier, 0, waiting.len(), 0, None)));
+        if cancel.is_cancelled() || owed.is_empty() {
+            reports.push((index, report(notifier, owed.len())));
             continue;
         }
-        let (store, notifier) = (store.clone(), notifier.clone());
-        tasks.spawn(async move { (index, send_all(&store, &notifier, waiting).await) });
+        let (store, notifier, cancel) = (store.clone(), notifier.clone(), cancel.clone());
+        tasks.spawn(async move {
+            let report = send_all(&store, &notifier, state, owed, &cancel).await;
+            (index, report)
+        });
     }
     while let Some(done) = tasks.join_next().await {
         match done {
@@ -86,60 +97,119 @@ pub async fn deliver(
     reports.into_iter().map(|(_, report)| report).collect()
 }
 
-/// Queues `new` for `notifier` and loads every flag waiting for it, oldest first.
-fn queue_and_load(store: &Store, notifier: &str, new: &[&str]) -> Result<Vec<Flag>, StoreError> {
-    store.queue_deliveries(notifier, new, Utc::now())?;
-    let mut flags = Vec::new();
-    for (flag_id, _) in store.pending_deliveries(notifier)? {
-        match store.flag(&flag_id)? {
-            Some(flag) => flags.push(flag),
-            None => tracing::warn!("flag {flag_id} waits for {notifier} but is not stored"),
-        }
-    }
-    flags.sort_by(|a, b| (a.detected_at, &a.flag_id).cmp(&(b.detected_at, &b.flag_id)));
-    Ok(flags)
+/// A flag owed to a notifier, with its place in the order of delivery.
+struct Owed {
+    position: FlagPosition,
+    flag: Flag,
 }
 
-/// Sends `flags` in batches, each with retries; stops at the first batch that still fails.
-async fn send_all(store: &Store, notifier: &Notifier, flags: Vec<Flag>) -> DeliveryReport {
-    let deadline = Instant::now() + DEADLINE;
-    let (mut delivered, mut attempts) = (0, 0);
-    for batch in flags.chunks(BATCH) {
-        let ids: Vec<&str> = batch.iter().map(|f| f.flag_id.as_str()).collect();
-        let mut wait = notifier.backoff;
-        let error = loop {
-            attempts += 1;
-            let outcome = match tokio::time::timeout_at(deadline, attempt(notifier, batch)).await {
-                Ok(outcome) => outcome,
-                Err(_) => Err(format!("delivery took longer than {DEADLINE:?}")),
-            };
-            let recorded = store.record_delivery(
-                &notifier.name,
-                &ids,
-                outcome.as_ref().map(|_| ()).map_err(String::as_str),
-                Utc::now(),
-            );
-            if let Err(e) = recorded {
-                break Some(format!("the store: {e}"));
-            }
-            let Err(why) = outcome else { break None };
-            let retries_left = attempts <= notifier.retries;
-            if !retries_left || Instant::now() + wait >= deadline {
-                break Some(why);
-            }
-            tracing::info!(notifier = %notifier.name, "delivery failed ({why}); again in {wait:?}");
-            tokio::time::sleep(wait).await;
-            wait = (wait * 2).min(MAX_BACKOFF);
-        };
-        match error {
-            None => delivered += batch.len(),
-            Some(why) => {
-                let waiting = flags.len() - delivered;
-                return report(notifier, delivered, waiting, attempts, Some(why));
-            }
+/// Where `notifier` stands (one seen for the first time starts at `run`) and the flags it is
+/// owed, in order.
+fn owed(
+    store: &Store,
+    notifier: &Notifier,
+    run: u64,
+) -> Result<(NotifierState, Vec<Owed>), StoreError> {
+    let state = match store.notifier_state(&notifier.name)? {
+        Some(state) => state,
+        None => {
+            let state = NotifierState::new(run);
+            store.save_notifier_state(&notifier.name, &state)?;
+            state
+        }
+    };
+    let mut owed = Vec::new();
+    for position in store.flags_raised_from(state.first_run)? {
+        if state.is_done(&position) {
+            continue;
+        }
+        match store.flag(&position.flag_id)? {
+            Some(flag) => owed.push(Owed { position, flag }),
+            None => tracing::warn!(
+                "flag {} of run {} is owed to {} but is not stored",
+                position.flag_id,
+                position.run,
+                notifier.label
+            ),
         }
     }
-    report(notifier, delivered, 0, attempts, None)
+    Ok((state, owed))
+}
+
+/// Sends `owed` in batches, each with its retries, recording each attempt; stops at the first
+/// batch that still fails.
+async fn send_all(
+    store: &Store,
+    notifier: &Notifier,
+    mut state: NotifierState,
+    owed: Vec<Owed>,
+    cancel: &CancellationToken,
+) -> DeliveryReport {
+    let failing_before = state.failing_since;
+    let deadline = Instant::now() + DEADLINE;
+    let mut report = report(notifier, owed.len());
+    for batch in owed.chunks(BATCH) {
+        let flags: Vec<Flag> = batch.iter().map(|o| o.flag.clone()).collect();
+        let last = &batch[batch.len() - 1].position;
+        let mut wait = notifier.backoff;
+        for attempt_number in 0..=notifier.retries {
+            report.attempts += 1;
+            let outcome = tokio::select! {
+                biased;
+                () = cancel.cancelled() => {
+                    report.error = Some("the run was stopped before the receiver answered".into());
+                    return report;
+                }
+                outcome = tokio::time::timeout_at(deadline, attempt(notifier, &flags)) => {
+                    outcome.unwrap_or_else(|_| {
+                        Err(format!("delivery took longer than {}", humantime::format_duration(DEADLINE)))
+                    })
+                }
+            };
+            let now = Utc::now();
+            match &outcome {
+                Ok(()) => state.delivered(last, now),
+                Err(why) => state.failed(why, now),
+            }
+            if let Err(e) = store.save_notifier_state(&notifier.name, &state) {
+                report.error = Some(format!("the store: {e}"));
+                return report;
+            }
+            let why = match outcome {
+                Ok(()) => {
+                    report.delivered += batch.len();
+                    report.waiting -= batch.len();
+                    report.error = None;
+                    break;
+                }
+                Err(why) => why,
+            };
+            let out_of_time = Instant::now() + wait >= deadline;
+            if attempt_number == notifier.retries || out_of_time {
+                tracing::warn!(
+                    "notify {}: {} flags not delivered ({why}); they wait for the next run",
+                    notifier.label,
+                    report.waiting
+                );
+                report.error = Some(why);
+                report.failing_since = failing_before;
+                return report;
+            }
+            tracing::info!(
+                "notify {}: delivery failed ({why}); again in {wait:?}",
+                notifier.label
+            );
+            tokio::select! {
+                () = cancel.cancelled() => {
+                    report.error = Some(why);
+                    return report;
+                }
+                () = tokio::time::sleep(wait) => {}
+            }
+            wait = (wait * 2).min(MAX_BACKOFF);
+        }
+    }
+    report
 }
 
 /// One attempt at delivering `flags` to `notifier`.
@@ -152,18 +222,14 @@ async fn attempt(notifier: &Notifier, flags: &[Flag]) -> Result<(), String> {
     }
 }
 
-fn report(
-    notifier: &Notifier,
-    delivered: usize,
-    waiting: usize,
-    attempts: u32,
-    error: Option<String>,
-) -> DeliveryReport {
+/// A report of nothing done yet, with `waiting` flags owed.
+fn report(notifier: &Notifier, waiting: usize) -> DeliveryReport {
     DeliveryReport {
-        notifier: notifier.name.clone(),
-        delivered,
+        notifier: notifier.label.clone(),
+        delivered: 0,
         waiting,
-        attempts,
-        error,
+        attempts: 0,
+        error: None,
+        failing_since: None,
     }
 }

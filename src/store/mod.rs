@@ -16,7 +16,8 @@
 //! | runs       | run id                       | JSON [`RunRecord`]       |
 //! | flags      | flag id                      | JSON `Flag`              |
 //! | printed    | flag id                      | empty (printed by --new) |
-//! | deliveries | notifier 0x00 flag id        | JSON [`Delivery`]        |
+//! | health     | target 0x00 run id           | JSON [`HealthRecord`]    |
+//! | notifiers  | notifier name                | JSON [`NotifierState`]   |
 //! | meta       | "schema", "next_id"          | "1", the last id given   |
 //!
 //! One process at a time: [`Store::open`] takes `<store>/claimwatch.lock` before sled's own
@@ -31,7 +32,7 @@ mod flags;
 mod health;
 mod keys;
 mod lock;
-mod notify;
+mod notifiers;
 pub mod records;
 #[cfg(test)]
 mod tests;
@@ -44,7 +45,7 @@ use chrono::Utc;
 pub use captures::PutOutcome;
 pub use error::StoreError;
 pub use health::{DownCause, HealthRecord, SiteHealth};
-pub use notify::Delivery;
+pub use notifiers::{FlagPosition, NotifierState};
 pub use records::*;
 
 use codec::{from_json, to_json};
@@ -78,8 +79,8 @@ pub struct Store {
     printed: sled::Tree,
     /// Each target's health per run, keyed `target 0x00 run`.
     health: sled::Tree,
-    /// Each flag's delivery to each notifier.
-    deliveries: sled::Tree,
+    /// Where each notifier's deliveries stand.
+    notifiers: sled::Tree,
     meta: sled::Tree,
     /// Declared last so it closes last: the lock must outlive sled's handles, or a process
     /// waiting for it could find sled's own lock still taken.
@@ -124,7 +125,7 @@ impl Store {
             flags_written: std::sync::atomic::AtomicU64::new(0),
             printed: db.open_tree("printed")?,
             health: db.open_tree("health")?,
-            deliveries: db.open_tree("deliveries")?,
+            notifiers: db.open_tree("notifiers")?,
             meta,
             db,
             _lock: lock,
