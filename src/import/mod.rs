@@ -34,11 +34,19 @@ pub enum ListFormat {
 }
 
 impl ListFormat {
-    /// What the format is called in messages and in the comments written above imported targets.
+    /// What the format is called in messages.
     pub fn label(self) -> &'static str {
         match self {
             ListFormat::Ftm => "FollowTheMoney",
             ListFormat::Csl => "Consolidated Screening List",
+        }
+    }
+
+    /// Where an imported target came from, as the comment above it says: "Imported from …".
+    pub fn source(self) -> &'static str {
+        match self {
+            ListFormat::Ftm => "FollowTheMoney entities",
+            ListFormat::Csl => "the Consolidated Screening List",
         }
     }
 }

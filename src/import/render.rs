@@ -18,8 +18,8 @@ pub fn target_block(id: &str, entity: &ListedEntity, format: ListFormat) -> Stri
     };
     let _ = writeln!(
         out,
-        "# Imported from the {}:{kind} {}",
-        format.label(),
+        "# Imported from {}:{kind} {}",
+        format.source(),
         one_line(&entity.source_id)
     );
     let _ = writeln!(out, "[[target]]");

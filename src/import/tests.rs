@@ -232,7 +232,7 @@ fn new_targets_are_appended_and_the_file_kept_byte_for_byte() {
         "  # \"http://winninc-mail.example/\",  # an email domain, not checked: uncomment to crawl it\n"
     ));
     assert!(plan.new_text.contains(
-        "# Imported from the FollowTheMoney: Company NK-4vWy8Tz2hP6qRm3kXcD9aB\n[[target]]\n"
+        "# Imported from FollowTheMoney entities: Company NK-4vWy8Tz2hP6qRm3kXcD9aB\n[[target]]\n"
     ));
     let radiokomp = &config.targets[3];
     assert_eq!(radiokomp.name, "ООО Радиокомп");
