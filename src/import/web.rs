@@ -1,5 +1,5 @@
-//! Websites and email domains as lists write them ("www.example.com", "Website
-//! http://example.com/en;", "Email Address info@example.com"), made into seeds and hosts.
+//! Websites and email domains as lists write them (`www.example.com`, `Website
+//! http://example.com/en;`, `Email Address info@example.com`), made into seeds and hosts.
 
 use std::sync::LazyLock;
 
