@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use super::client::error_chain;
+
 /// What a POST came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PostOutcome {
@@ -46,15 +48,4 @@ pub async fn post_json(
         Err(e) if e.is_timeout() => PostOutcome::Failed(format!("no answer within {timeout:?}")),
         Err(e) => PostOutcome::Failed(error_chain(&e)),
     }
-}
-
-/// reqwest's top-level message ("error sending request") hides the cause; people need it.
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    message
 }

@@ -150,7 +150,7 @@ async fn send_all(
     let mut report = report(notifier, owed.len());
     for batch in owed.chunks(BATCH) {
         let flags: Vec<Flag> = batch.iter().map(|o| o.flag.clone()).collect();
-        let last = &batch[batch.len() - 1].position;
+        let last = &batch.last().expect("chunks are never empty").position;
         let mut wait = notifier.backoff;
         for attempt_number in 0..=notifier.retries {
             report.attempts += 1;
