@@ -91,6 +91,7 @@ pub async fn run(
         &config.rules,
         &config.disabled_packs,
     )?);
+    store.use_views_of(&matcher.fingerprint())?;
     let mut run = store.begin_run()?;
     let shared = CrawlShared {
         run_id: run.id,

@@ -34,6 +34,7 @@ pub struct Matcher {
     /// Regexes on the NFKC sentence, and the (rule, term) each stands for.
     raw: Vec<(Regex, usize, usize)>,
     makers: Makers,
+    fingerprint: [u8; 32],
 }
 
 #[derive(Debug)]
@@ -240,7 +241,9 @@ impl Matcher {
             .flat_map(|p| p.manufacturers.iter().cloned())
             .collect();
         let (list, excludes) = merge(&built_in_makers, manufacturers);
+        let fingerprint = fingerprint(manufacturers, rules, disabled_packs);
         Ok(Matcher {
+            fingerprint,
             literals: Dict::new(b.literals).map_err(|message| ClaimsError::Pack {
                 pack: "rules".into(),
                 message,
@@ -250,6 +253,13 @@ impl Matcher {
             rules: b.rules,
             makers: Makers::new(list, excludes)?,
         })
+    }
+
+    /// What the claims of a document depend on besides the document: the built-in packs, the
+    /// rules and manufacturer names of targets.toml, and the build. Claims kept under one
+    /// fingerprint are reused only by a matcher with the same one.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        self.fingerprint
     }
 
     /// The manufacturers partner claims can name: built-in, merged with targets.toml.
@@ -569,4 +579,58 @@ fn percent_decode(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// See [`Matcher::fingerprint`]. Authorized lists and their sources are left out: they decide
+/// verdicts on claims, not which claims a page holds. The build is in it because matching code
+/// changes between builds without the version changing.
+fn fingerprint(
+    manufacturers: &[Manufacturer],
+    rules: &[Rule],
+    disabled_packs: &[String],
+) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    let mut part = |bytes: &[u8]| {
+        hash.update((bytes.len() as u64).to_be_bytes());
+        hash.update(bytes);
+    };
+    part(env!("CARGO_PKG_VERSION").as_bytes());
+    part(build_identity().as_bytes());
+    for source in packs::SOURCES {
+        part(source.0.as_bytes());
+        part(source.1.as_bytes());
+    }
+    for pack in disabled_packs {
+        part(pack.as_bytes());
+    }
+    for maker in manufacturers {
+        part(maker.name.as_bytes());
+        maker.aliases.iter().for_each(|a| part(a.as_bytes()));
+        maker.domains.iter().for_each(|d| part(d.as_bytes()));
+        part(b"/maker");
+    }
+    for rule in rules {
+        part(rule.id.as_bytes());
+        part(rule.category.as_bytes());
+        rule.terms.iter().for_each(|t| part(t.as_bytes()));
+        part(rule.regex.as_ref().map_or("", |r| r.as_str()).as_bytes());
+        part(b"/rule");
+    }
+    hash.finalize().into()
+}
+
+/// The running executable's size and modification time: two builds of one version differ here.
+fn build_identity() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            format!("{} {}", m.len(), modified.as_nanos())
+        })
+        .unwrap_or_default()
 }

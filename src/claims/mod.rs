@@ -14,6 +14,7 @@ mod script;
 mod terms;
 #[cfg(test)]
 mod tests;
+pub mod view;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,7 @@ use crate::extract::{BlockKind, Region};
 pub use category::Category;
 pub use manufacturers::KnownManufacturer;
 pub use matcher::Matcher;
+pub use view::{BlockMark, PageView};
 
 /// One claim found on a page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

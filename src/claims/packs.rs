@@ -14,7 +14,7 @@ use super::terms::{self, Shape};
 use super::{Category, ClaimsError};
 
 /// The built-in packs, in the order their rules are tried.
-const SOURCES: &[(&str, &str)] = &[
+pub(super) const SOURCES: &[(&str, &str)] = &[
     ("military", include_str!("packs/military.toml")),
     ("partner", include_str!("packs/partner.toml")),
 ];

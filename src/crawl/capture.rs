@@ -2,6 +2,7 @@
 //! the document. Plain sync CPU work, run on a blocking thread.
 
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::challenge;
@@ -9,7 +10,7 @@ use crate::config::human_size;
 use crate::extract::extract;
 use crate::fetch::charset::{self, decode};
 use crate::fetch::{FetchError, Response};
-use crate::store::{CaptureHead, EncodingSource, NewCapture, Outcome};
+use crate::store::{CaptureHead, CaptureRecord, EncodingSource, NewCapture, Outcome};
 
 /// What the crawler knew about the request when it made it.
 #[derive(Debug, Clone)]
@@ -45,6 +46,8 @@ impl Attempt {
             error: None,
             depth: self.depth,
             document: None,
+            same_document_as_before: None,
+            body_sha256: None,
         }
     }
 
@@ -76,8 +79,14 @@ impl Attempt {
         capture
     }
 
-    /// A response: decoded and extracted when it is a good HTML page.
-    pub fn responded(&self, response: Response, max_body: u64) -> NewCapture {
+    /// A response: decoded and extracted when it is a good HTML page, unless its body is the
+    /// one the page's last good capture had (`last_good`), whose document it then shares.
+    pub fn responded(
+        &self,
+        response: Response,
+        max_body: u64,
+        last_good: Option<&LastGood>,
+    ) -> NewCapture {
         let mut capture = self.capture(Outcome::HttpStatus);
         capture.final_url = response.final_url.to_string();
         capture.redirects = response.redirects.iter().map(Url::to_string).collect();
@@ -92,10 +101,58 @@ impl Attempt {
         }
         if (200..300).contains(&response.status) {
             capture.outcome = Outcome::Ok;
-            classify_body(&mut capture, &response.body, &response.final_url);
+            let sha256: [u8; 32] = Sha256::digest(&response.body).into();
+            capture.body_sha256 = Some(sha256);
+            match last_good.filter(|last| last.is_same_page(&capture, &sha256)) {
+                Some(last) => {
+                    capture.encoding = last.encoding.clone();
+                    capture.encoding_source = last.encoding_source;
+                    capture.same_document_as_before = last.document_sha256.clone();
+                }
+                None => classify_body(&mut capture, &response.body, &response.final_url),
+            }
         }
         capture.body = Some(response.body);
         capture
+    }
+}
+
+/// What the crawl keeps of a page's last good capture: enough to know a body it gets again,
+/// and what reading that body gave.
+#[derive(Debug, Clone)]
+pub struct LastGood {
+    sha256: [u8; 32],
+    content_type: Option<String>,
+    encoding: Option<String>,
+    encoding_source: Option<EncodingSource>,
+    document_sha256: Option<String>,
+}
+
+impl LastGood {
+    /// `None` for a capture that was not good or whose body was cut.
+    pub fn of(record: &CaptureRecord) -> Option<LastGood> {
+        if !record.is_good() || record.truncated {
+            return None;
+        }
+        let mut sha256 = [0u8; 32];
+        hex::decode_to_slice(record.sha256.as_deref()?, &mut sha256).ok()?;
+        Some(LastGood {
+            sha256,
+            content_type: record.content_type.clone(),
+            encoding: record.encoding.clone(),
+            encoding_source: record.encoding_source,
+            document_sha256: record.document_sha256.clone(),
+        })
+    }
+
+    /// Whether a good response is this page again, byte for byte and read the same way: the
+    /// same body under the same Content-Type (whose charset decides the decoding), and no
+    /// challenge marked in its headers (a challenge page's body may be the real page's).
+    fn is_same_page(&self, capture: &NewCapture, sha256: &[u8; 32]) -> bool {
+        &self.sha256 == sha256
+            && !capture.truncated
+            && self.content_type == capture.content_type
+            && challenge::by_headers(&capture.headers).is_none()
     }
 }
 

@@ -1,8 +1,16 @@
 //! Anti-bot and challenge pages: a 200 that is not the company's page. Recording one as a good
 //! capture would make every claim on the real page look removed.
 
+/// Challenge and block pages are small; a marker on a larger page is a mention.
+const SMALL_PAGE_BYTES: usize = 48 * 1024;
+
 /// Why a response looks like a challenge or block page rather than the site's own content.
 pub fn detect(headers: &[(String, String)], body: &str) -> Option<&'static str> {
+    by_headers(headers).or_else(|| by_body(body))
+}
+
+/// What the response's headers alone say: a CDN marks its challenges.
+pub fn by_headers(headers: &[(String, String)]) -> Option<&'static str> {
     let header = |name: &str| {
         headers
             .iter()
@@ -16,15 +24,16 @@ pub fn detect(headers: &[(String, String)], body: &str) -> Option<&'static str> 
     {
         return Some("AWS WAF challenge");
     }
+    None
+}
+
+/// What the page's text says: the markers of challenge and block pages.
+fn by_body(body: &str) -> Option<&'static str> {
     // Markers only count on small pages: a real page may mention a captcha in passing.
-    let head: String = body
-        .chars()
-        .take(64 * 1024)
-        .collect::<String>()
-        .to_lowercase();
-    if head.len() > 48 * 1024 {
+    if body.len() > SMALL_PAGE_BYTES {
         return None;
     }
+    let head = body.to_lowercase();
     const MARKERS: &[(&str, &str)] = &[
         ("<title>just a moment", "Cloudflare \"Just a moment\" page"),
         ("cf-browser-verification", "Cloudflare browser check"),

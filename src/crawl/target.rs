@@ -13,7 +13,7 @@ use url::Url;
 
 use super::OnCapture;
 use super::canonical::{canonical_str, canonicalize};
-use super::capture::Attempt;
+use super::capture::{Attempt, LastGood};
 use super::frontier::Frontier;
 use super::host::{Host, Hosts};
 use super::robots::{MAX_ROBOTS_BYTES, Robots};
@@ -71,6 +71,9 @@ struct Crawling<'a> {
     /// URLs whose last capture before this run answered 404 or 410: not fetched again from
     /// history, and behind every live URL when a link leads to them.
     known_gone: HashSet<String>,
+    /// Each page's last good capture before this run, by URL: a body received again is not
+    /// read again.
+    last_good: HashMap<String, LastGood>,
 }
 
 /// What one target's crawl produced, handed up to the run.
@@ -117,6 +120,7 @@ impl TargetCrawl {
             pages_before: Vec::new(),
             captures: Vec::new(),
             known_gone: HashSet::new(),
+            last_good: HashMap::new(),
         };
         crawling.seed().await;
         crawling.crawl().await;
@@ -151,6 +155,7 @@ impl Crawling<'_> {
                     let Some(url) = canonical_str(&page.url).filter(|u| self.scope.wants(u)) else {
                         continue;
                     };
+                    self.remember_last_good(page);
                     if self.was_gone(page) {
                         self.known_gone.insert(url.into());
                     } else if self.frontier.push_any_depth(url, page.depth) {
@@ -181,6 +186,21 @@ impl Crawling<'_> {
                 return;
             }
             self.read_sitemaps(&origin).await;
+        }
+    }
+
+    fn remember_last_good(&mut self, page: &PageRecord) {
+        let Some(id) = page.last_good_capture else {
+            return;
+        };
+        match self.job.store.capture(id) {
+            Ok(Some(capture)) => {
+                if let Some(last) = LastGood::of(&capture) {
+                    self.last_good.insert(page.url.clone(), last);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!("{}: cannot read capture {id}: {e}", page.target),
         }
     }
 
@@ -310,10 +330,11 @@ impl Crawling<'_> {
                 None => break,
                 Some(Ok(response)) => {
                     let fallback = attempt.clone();
+                    let last_good = self.last_good.get(pending.url.as_str()).cloned();
                     let permit = self.job.cpu.clone().acquire_owned().await;
                     tokio::task::spawn_blocking(move || {
                         let _permit = permit;
-                        attempt.responded(response, max_body)
+                        attempt.responded(response, max_body, last_good.as_ref())
                     })
                     .await
                     .unwrap_or_else(|e| {
@@ -326,11 +347,16 @@ impl Crawling<'_> {
                     attempt.failed(&e, elapsed)
                 }
             };
-            let links: Vec<Url> = capture
-                .document
+            if capture.same_document_as_before.is_some() {
+                tracing::debug!(
+                    "{id}: {}: the body of its last good capture again: not read again",
+                    pending.url
+                );
+            }
+            let links: Vec<Url> = self
+                .links_of(&capture)
                 .iter()
-                .flat_map(|d| d.links.iter())
-                .filter_map(|l| canonical_str(&l.url))
+                .filter_map(|l| canonical_str(l))
                 .filter(|u| self.scope.wants(u))
                 .collect();
             self.store(capture).await;
@@ -352,6 +378,28 @@ impl Crawling<'_> {
             self.settings.max_pages,
             self.frontier.queued()
         );
+    }
+
+    /// The links of a capture's document: extracted now, or kept with the document it shares
+    /// with an earlier capture.
+    fn links_of(&self, capture: &NewCapture) -> Vec<String> {
+        if let Some(document) = &capture.document {
+            return document.links.iter().map(|l| l.url.clone()).collect();
+        }
+        let Some(digest) = &capture.same_document_as_before else {
+            return Vec::new();
+        };
+        match self.job.store.document_links(digest) {
+            Ok(links) => links.unwrap_or_default(),
+            Err(e) => {
+                tracing::warn!(
+                    "{}: cannot read the links of {}: {e}",
+                    capture.target,
+                    capture.url
+                );
+                Vec::new()
+            }
+        }
     }
 
     /// Waits for the host's turn and fetches, retrying 429/503 with back-off. `None` when the

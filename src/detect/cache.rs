@@ -1,14 +1,14 @@
-//! Claims per capture, computed once per detection from stored documents with the current rules,
-//! so a rule added today compares old and new captures alike.
+//! Claims per capture, computed from stored documents with the current rules, so a rule added
+//! today compares old and new captures alike; or read from the views the store keeps for those
+//! rules (`Store::use_views_of`), so an unchanged page costs no matching.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::site::{BlockMark, PageView};
+use super::site::PageView;
 use crate::claims::{ClaimKey, Matcher};
-use crate::extract::Block;
 use crate::store::{Store, StoreError};
 
 /// First and last seen.
@@ -20,16 +20,44 @@ pub struct ClaimCache<'a> {
     pub(super) matcher: &'a Matcher,
     views: HashMap<u64, Arc<PageView>>,
     by_document: HashMap<String, Arc<PageView>>,
+    stored_views: StoredViews,
+}
+
+/// What the cache does with the views the store keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StoredViews {
+    /// Kept for other rules: neither read nor written.
+    Foreign,
+    Read,
+    /// Read, and views computed here are kept (a crawl's detection).
+    ReadAndKeep,
 }
 
 impl<'a> ClaimCache<'a> {
+    /// A cache that reads the store's views when they were made under `matcher`'s rules.
     pub fn new(store: &'a Store, matcher: &'a Matcher) -> ClaimCache<'a> {
+        let ours = store.views_are_for(&matcher.fingerprint()).unwrap_or(false);
         ClaimCache {
             store,
             matcher,
             views: HashMap::new(),
             by_document: HashMap::new(),
+            stored_views: if ours {
+                StoredViews::Read
+            } else {
+                StoredViews::Foreign
+            },
         }
+    }
+
+    /// A cache that also keeps the views it computes: for a crawl, which has made the store's
+    /// views those of `matcher` (`Store::use_views_of`).
+    pub fn keeping_views(store: &'a Store, matcher: &'a Matcher) -> ClaimCache<'a> {
+        let mut cache = ClaimCache::new(store, matcher);
+        if cache.stored_views == StoredViews::Read {
+            cache.stored_views = StoredViews::ReadAndKeep;
+        }
+        cache
     }
 
     /// The claims and block places of a stored capture (none when it has no document).
@@ -45,14 +73,25 @@ impl<'a> ClaimCache<'a> {
             self.views.insert(capture_id, view.clone());
             return Ok(view);
         }
-        let document = match &record {
-            Some(record) => self.store.document_of(record)?,
-            None => None,
+        let stored = match (&document_key, self.stored_views) {
+            (Some(key), StoredViews::Read | StoredViews::ReadAndKeep) => self.store.view(key)?,
+            _ => None,
         };
-        let view = Arc::new(document.map_or_else(PageView::default, |d| PageView {
-            claims: self.matcher.claims(&d),
-            blocks: d.blocks.iter().map(block_mark).collect(),
-        }));
+        let view = match stored {
+            Some(view) => Arc::new(view),
+            None => {
+                let document = match &record {
+                    Some(record) => self.store.document_of(record)?,
+                    None => None,
+                };
+                let view =
+                    document.map_or_else(PageView::default, |d| PageView::of(self.matcher, &d));
+                if let (Some(key), StoredViews::ReadAndKeep) = (&document_key, self.stored_views) {
+                    self.store.put_view(key, &view)?;
+                }
+                Arc::new(view)
+            }
+        };
         if let Some(key) = document_key {
             self.by_document.insert(key, view.clone());
         }
@@ -79,16 +118,5 @@ impl<'a> ClaimCache<'a> {
             }
         }
         Ok(span)
-    }
-}
-
-/// A block's place and a hash of its text (already whitespace-collapsed by extraction).
-fn block_mark(block: &Block) -> BlockMark {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    block.text.hash(&mut hasher);
-    BlockMark {
-        section: block.region.section,
-        text: hasher.finish(),
     }
 }

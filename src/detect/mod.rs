@@ -241,7 +241,7 @@ pub fn detect_and_store(
     run: &TargetRun<'_>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Flag>, StoreError> {
-    let mut cache = ClaimCache::new(store, matcher);
+    let mut cache = ClaimCache::keeping_views(store, matcher);
     let mut new = Vec::new();
     for flag in detect(&mut cache, run, now)? {
         if store.insert_flag(&flag)? {

@@ -5,21 +5,7 @@
 use std::sync::Arc;
 
 use crate::claims::Claim;
-
-/// What detection needs of one capture: its claims, and where each block of text stood.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PageView {
-    pub claims: Vec<Claim>,
-    pub blocks: Vec<BlockMark>,
-}
-
-/// One block of a page: its section ([`crate::extract::Region::section`]) and a hash of its
-/// normalised text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BlockMark {
-    pub section: u64,
-    pub text: u64,
-}
+pub use crate::claims::{BlockMark, PageView};
 
 /// One page of a site across one run.
 #[derive(Debug, Clone)]

@@ -32,7 +32,10 @@ impl Store {
         check_name("target", &capture.target)?;
         check_name("url", &capture.url)?;
         let id = self.next_id()?;
-        let digest = capture.body.as_deref().map(bodies::digest);
+        let digest = match (&capture.body, capture.body_sha256) {
+            (Some(_), Some(known)) => Some(known),
+            (body, _) => body.as_deref().map(bodies::digest),
+        };
 
         // Compression is the slow part: do it before the transaction, whose closure sled may
         // run more than once, and skip it for a body already stored (the common case on a
@@ -54,8 +57,15 @@ impl Store {
             _ => None,
         };
 
+        let links_json = match (&capture.document, &packed_document) {
+            (Some(document), Some(_)) => Some(compress("links", &to_json(&link_urls(document)))?),
+            _ => None,
+        };
         let mut record = capture_record(id, &capture, digest.map(hex::encode));
-        record.document_sha256 = document_digest.map(hex::encode);
+        record.document_sha256 = document_digest
+            .map(hex::encode)
+            .or_else(|| capture.same_document_as_before.clone());
+        record.has_document = record.document_sha256.is_some();
         let record_json = to_json(&record);
         let key = id_key(id);
         let url_key = index_key(&capture.url, id);
@@ -66,13 +76,14 @@ impl Store {
             &self.bodies,
             &self.captures,
             &self.documents,
+            &self.links,
             &self.by_url,
             &self.by_target,
             &self.pages,
         );
         let new_body = trees
             .transaction(
-                |(bodies, captures, documents, by_url, by_target, pages)| -> TxResult<bool> {
+                |(bodies, captures, documents, links, by_url, by_target, pages)| -> TxResult<bool> {
                     let mut new_body = false;
                     if let (Some(body), Some(digest)) = (&capture.body, &digest)
                         && bodies.get(digest)?.is_none()
@@ -95,6 +106,9 @@ impl Store {
                             None => documents
                                 .insert(&digest[..], compress("document", json).map_err(abort)?)?,
                         };
+                        if let Some(links_json) = &links_json {
+                            links.insert(&digest[..], links_json.as_slice())?;
+                        }
                     }
                     by_url.insert(url_key.as_slice(), &[][..])?;
                     by_target.insert(target_key.as_slice(), &[][..])?;
@@ -148,10 +162,15 @@ impl Store {
             },
             None => id_key(capture_id).to_vec(),
         };
-        match self.documents.get(&key)? {
+        self.stored_document(&key)
+    }
+
+    /// The document stored under `key`: its digest, or for the oldest stores a capture id.
+    pub(super) fn stored_document(&self, key: &[u8]) -> Result<Option<Document>, StoreError> {
+        match self.documents.get(key)? {
             Some(packed) => {
-                let json = decompress("documents", &key, &packed)?;
-                from_json("documents", &key, &json).map(Some)
+                let json = decompress("documents", key, &packed)?;
+                from_json("documents", key, &json).map(Some)
             }
             None => Ok(None),
         }
@@ -232,6 +251,11 @@ fn capture_record(id: u64, capture: &NewCapture, sha256: Option<String>) -> Capt
         has_document: capture.document.is_some(),
         document_sha256: None,
     }
+}
+
+/// The URLs a document links to, kept beside it.
+fn link_urls(document: &Document) -> Vec<&str> {
+    document.links.iter().map(|l| l.url.as_str()).collect()
 }
 
 fn new_page(record: &CaptureRecord) -> PageRecord {

@@ -10,6 +10,8 @@
 //! | bodies     | SHA-256, 32 raw bytes        | zstd(body)               |
 //! | captures   | capture id                   | JSON [`CaptureRecord`]   |
 //! | documents  | SHA-256 of the document JSON | zstd(JSON `Document`)    |
+//! | links      | SHA-256 of the document JSON | zstd(JSON link URLs)     |
+//! | views      | SHA-256 of the document JSON | zstd(JSON `PageView`)    |
 //! | by_url     | url 0x00 capture id          | empty                    |
 //! | by_target  | target 0x00 capture id       | empty                    |
 //! | pages      | target 0x00 url              | JSON [`PageRecord`]      |
@@ -36,6 +38,7 @@ mod notifiers;
 pub mod records;
 #[cfg(test)]
 mod tests;
+mod views;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -67,6 +70,10 @@ pub struct Store {
     bodies: sled::Tree,
     captures: sled::Tree,
     documents: sled::Tree,
+    /// Each document's links, so an unchanged page feeds the frontier without being read.
+    links: sled::Tree,
+    /// Each document's claims under the last crawl's rules: see `views.rs`.
+    views: sled::Tree,
     by_url: sled::Tree,
     by_target: sled::Tree,
     pages: sled::Tree,
@@ -117,6 +124,8 @@ impl Store {
             bodies: db.open_tree("bodies")?,
             captures: db.open_tree("captures")?,
             documents: db.open_tree("documents")?,
+            links: db.open_tree("links")?,
+            views: db.open_tree("views")?,
             by_url: db.open_tree("by_url")?,
             by_target: db.open_tree("by_target")?,
             pages: db.open_tree("pages")?,

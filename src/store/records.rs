@@ -87,6 +87,11 @@ pub struct NewCapture {
     pub error: Option<String>,
     pub depth: u32,
     pub document: Option<Document>,
+    /// The stored document this capture holds instead of a new one: its body is byte for byte
+    /// that of an earlier capture, so extraction would give the same document (hex SHA-256).
+    pub same_document_as_before: Option<String>,
+    /// SHA-256 of `body`, when the crawl already computed it.
+    pub body_sha256: Option<[u8; 32]>,
 }
 
 /// A stored capture: everything but the body and the document, which live in their own trees.

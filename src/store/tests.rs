@@ -35,6 +35,8 @@ fn capture(target: &str, url: &str, body: &[u8], outcome: Outcome) -> NewCapture
         error: None,
         depth: 1,
         document: None,
+        same_document_as_before: None,
+        body_sha256: None,
     }
 }
 

@@ -32,3 +32,4 @@ mod politeness;
 mod regression;
 mod review;
 mod rotation;
+mod unchanged;

@@ -84,12 +84,19 @@ fn comment_end(text: &str) -> usize {
     if text.starts_with("->") {
         return 2;
     }
-    let close = text.find("-->").map(|p| p + 3);
-    let bang = text.find("--!>").map(|p| p + 4);
-    match (close, bang) {
-        (Some(a), Some(b)) => a.min(b),
-        (a, b) => a.or(b).unwrap_or(text.len()),
+    // The first `--` followed by `>` or `!>`: one pass, where looking for each ending on its
+    // own would scan to the end of the page for `--!>`, which almost never comes, at every
+    // comment.
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(p) = memchr::memmem::find(&bytes[from..], b"--").map(|p| from + p) {
+        match &bytes[p + 2..] {
+            [b'>', ..] => return p + 3,
+            [b'!', b'>', ..] => return p + 4,
+            _ => from = p + 1,
+        }
     }
+    text.len()
 }
 
 /// html5ever's tokenizer states between a tag name and its `>`.
@@ -154,11 +161,18 @@ pub(super) fn raw_text_end(html: &str, from: usize, name: &str) -> usize {
         return html.len();
     }
     let closing = format!("</{name}");
-    let haystack = &html.as_bytes()[from..];
-    haystack
-        .windows(closing.len())
-        .position(|w| w.eq_ignore_ascii_case(closing.as_bytes()))
-        .map_or(html.len(), |p| from + p)
+    let bytes = html.as_bytes();
+    let mut at = from;
+    while let Some(lt) = memchr(b'<', &bytes[at..]).map(|p| at + p) {
+        if bytes[lt..]
+            .get(..closing.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(closing.as_bytes()))
+        {
+            return lt;
+        }
+        at = lt + 1;
+    }
+    html.len()
 }
 
 /// The attribute names in a tag's attribute text, lower-cased, as html5ever's tokenizer reads
@@ -185,5 +199,5 @@ pub(super) fn attribute_names(attrs: &str) -> impl Iterator<Item = String> + '_ 
 
 /// The offset of the first `needle` in `haystack`.
 pub(super) fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
+    memchr::memchr(needle, haystack)
 }

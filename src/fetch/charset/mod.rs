@@ -98,8 +98,14 @@ pub fn decode(body: &[u8], content_type: Option<&str>, host: Option<&str>) -> De
             let other = decode_with(detected, body, EncodingSource::DeclarationContradicted);
             if other.had_errors { decoded } else { other }
         }
+        // Most pages that declare nothing are UTF-8, and chardetng, which reads every byte with
+        // every candidate, would only confirm it: valid UTF-8 with non-ASCII text is UTF-8.
+        None if is_valid_utf8_text(body) => decode_with(UTF_8, body, EncodingSource::Detected),
         None => {
-            let (detected, source) = detect(body, host);
+            // ASCII reads the same in every candidate, so only the domain's default is left to
+            // choose, and detection needs none of the bytes to choose it.
+            let evidence = if body.is_ascii() { &[][..] } else { body };
+            let (detected, source) = detect(evidence, host);
             decode_with(detected, body, source)
         }
     }

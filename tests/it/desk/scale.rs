@@ -44,6 +44,8 @@ fn fill(store: &Store) {
                 error: None,
                 depth: 0,
                 document: None,
+                same_document_as_before: None,
+                body_sha256: None,
             })
             .expect("store a capture")
             .record;
