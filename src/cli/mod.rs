@@ -11,6 +11,7 @@ mod crawl;
 mod demo;
 mod diff;
 mod flags;
+mod flags_ftm;
 mod history;
 mod logging;
 mod report;
@@ -20,6 +21,7 @@ mod show;
 mod shutdown;
 mod summary;
 mod target_ids;
+mod targets;
 mod verify;
 
 use std::collections::HashMap;
@@ -140,6 +142,11 @@ pub enum Command {
     },
     /// Validates targets.toml and prints the plan.
     Check,
+    /// Builds the watch-list from sanctions and screening lists.
+    Targets {
+        #[command(subcommand)]
+        command: targets::TargetsCommand,
+    },
     /// Re-hashes every stored body; reports anything that does not match.
     Verify,
     /// Offline: serves built-in sites on loopback, crawls them, shows what was stored.
@@ -223,6 +230,7 @@ pub fn main() -> std::process::ExitCode {
             target_ids,
         } => report::run(&cli, out, *since, target_ids),
         Command::Check => check::run(&cli),
+        Command::Targets { command } => targets::run(&cli, command),
         Command::Verify => verify::run(&cli),
         Command::Demo => demo::refuse_store_options(&matches).and_then(|()| demo::run()),
     };

@@ -310,8 +310,14 @@ impl Fetcher {
 }
 
 fn describe_transport(err: &reqwest::Error) -> FetchError {
+    FetchError::Transport(error_chain(err))
+}
+
+/// An error and its causes, each once: reqwest's own message ("error sending request") hides
+/// the cause people need.
+pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut message = err.to_string();
-    let mut source = std::error::Error::source(err);
+    let mut source = err.source();
     while let Some(inner) = source {
         let text = inner.to_string();
         if !message.contains(&text) {
@@ -320,7 +326,7 @@ fn describe_transport(err: &reqwest::Error) -> FetchError {
         }
         source = inner.source();
     }
-    FetchError::Transport(message)
+    message
 }
 
 fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -5,5 +5,6 @@
 pub mod charset;
 pub mod client;
 pub mod guard;
+pub mod post;
 
 pub use client::{FetchError, FetchSettings, Fetcher, HttpClients, Response};

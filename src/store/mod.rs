@@ -18,6 +18,8 @@
 //! | runs       | run id                       | JSON [`RunRecord`]       |
 //! | flags      | flag id                      | JSON `Flag`              |
 //! | printed    | flag id                      | empty (printed by --new) |
+//! | health     | target 0x00 run id           | JSON [`HealthRecord`]    |
+//! | notifiers  | notifier name                | JSON [`NotifierState`]   |
 //! | meta       | "schema", "next_id"          | "1", the last id given   |
 //!
 //! One process at a time: [`Store::open`] takes `<store>/claimwatch.lock` before sled's own
@@ -27,10 +29,12 @@ mod bodies;
 mod captures;
 mod codec;
 mod error;
+mod evidence;
 mod flags;
 mod health;
 mod keys;
 mod lock;
+mod notifiers;
 pub mod records;
 #[cfg(test)]
 mod tests;
@@ -44,6 +48,7 @@ use chrono::Utc;
 pub use captures::PutOutcome;
 pub use error::StoreError;
 pub use health::{DownCause, HealthRecord, SiteHealth};
+pub use notifiers::{FlagPosition, NotifierState};
 pub use records::*;
 
 use codec::{from_json, to_json};
@@ -81,6 +86,8 @@ pub struct Store {
     printed: sled::Tree,
     /// Each target's health per run, keyed `target 0x00 run`.
     health: sled::Tree,
+    /// Where each notifier's deliveries stand.
+    notifiers: sled::Tree,
     meta: sled::Tree,
     /// Declared last so it closes last: the lock must outlive sled's handles, or a process
     /// waiting for it could find sled's own lock still taken.
@@ -127,6 +134,7 @@ impl Store {
             flags_written: std::sync::atomic::AtomicU64::new(0),
             printed: db.open_tree("printed")?,
             health: db.open_tree("health")?,
+            notifiers: db.open_tree("notifiers")?,
             meta,
             db,
             _lock: lock,
