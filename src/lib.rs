@@ -31,7 +31,10 @@
 //! - [`detect`] compares a target's claims before and after a crawl and raises [`flags`]; it knows
 //!   nothing of HTTP.
 //! - [`run`] is the one place a crawl is strung together: crawl every target, detect each as its
-//!   crawl ends, record the run, hand back the new flags.
+//!   crawl ends, record the run, deliver the new flags through [`notify`] (webhooks and command
+//!   hooks, retried on the next run until delivered), hand them back.
+//! - [`import`] reads sanctions and screening lists (FollowTheMoney entities, the Consolidated
+//!   Screening List) into new targets appended to targets.toml.
 //! - [`flags`] is the flag record, its export formats and its readable lines; [`diff`] shows what
 //!   changed between two captures; [`text`] holds the rules about characters (whitespace,
 //!   CJK, combining marks, terminal safety) that extraction, claims and the diff share, so that
@@ -70,6 +73,8 @@ pub mod export;
 pub mod extract;
 pub mod fetch;
 pub mod flags;
+pub mod import;
+pub mod notify;
 pub mod report;
 pub mod run;
 pub mod serve;

@@ -1,5 +1,6 @@
 //! One run of the watch-list: crawl every selected target, detect each target's changes as soon
-//! as its crawl ends, record the run, and hand back the flags it raised.
+//! as its crawl ends, record the run, deliver its flags to the notifiers, and hand back the
+//! flags it raised.
 //!
 //! The one place a crawl is strung together with detection, so every caller (the `crawl`
 //! command, the demo) gets the same run.
@@ -17,6 +18,7 @@ use crate::crawl::{self, CrawlOptions, CrawlShared, TargetOutcome};
 use crate::detect::health_flag::{SiteSnapshot, is_crawler_outage, record_site_health, snapshot};
 use crate::detect::{TargetRun, detect_and_store};
 use crate::flags::Flag;
+use crate::notify::{self, DeliveryReport};
 use crate::store::{RunRecord, Store, StoreError, TargetCounts};
 
 /// What a run is asked to do beyond the config.
@@ -56,6 +58,8 @@ pub struct RunReport {
     pub new_flags: Vec<Flag>,
     /// Stopped by Ctrl-C / SIGTERM before it finished.
     pub interrupted: bool,
+    /// What each `[[notify]]` notifier was sent; a failure here never fails the run.
+    pub delivery: Vec<DeliveryReport>,
 }
 
 impl RunReport {
@@ -139,10 +143,15 @@ pub async fn run(
     }
     store.save_run(&run)?;
     store.flush()?;
+    let delivery = notify::deliver(&config.notify, store.clone(), run.id, &cancel).await;
+    if !delivery.is_empty() {
+        store.flush()?;
+    }
     Ok(RunReport {
         run,
         new_flags,
         interrupted: cancel.is_cancelled(),
+        delivery,
     })
 }
 

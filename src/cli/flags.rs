@@ -27,6 +27,10 @@ pub struct FlagsArgs {
     /// Output format for tools; without it, one readable line a flag.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// Only what the last crawl added: its flags; with --format ftm, the entities they add to
+    /// those of earlier flags (for incremental loads).
+    #[arg(long)]
+    pub delta: bool,
 }
 
 fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
@@ -60,6 +64,12 @@ pub fn run(cli: &Cli, args: &FlagsArgs) -> Result<Exit> {
         let config = cli.load_config().ok();
         check_known(config.as_ref(), &store, &args.target_ids)?;
     }
+    // FtM's delta needs the earlier flags too, to leave out what they already brought.
+    let last_run = if args.delta && args.format != Some(Format::Ftm) {
+        Some(super::flags_ftm::last_run_flags(&store)?)
+    } else {
+        None
+    };
     let mut flags = Vec::new();
     for flag in store.flags()? {
         if args.since.is_some_and(|since| flag.detected_at < since) {
@@ -71,10 +81,20 @@ pub fn run(cli: &Cli, args: &FlagsArgs) -> Result<Exit> {
         if args.new && store.was_printed(&flag.flag_id)? {
             continue;
         }
+        if last_run
+            .as_ref()
+            .is_some_and(|ids| !ids.contains(&flag.flag_id))
+        {
+            continue;
+        }
         flags.push(flag);
     }
     let mut out = std::io::stdout().lock();
     match args.format {
+        Some(Format::Ftm) => {
+            super::flags_ftm::write(cli, &store, &flags, args.delta, &mut out)?;
+            Ok(())
+        }
         Some(format) => export::write(format, &flags, &mut out),
         None => most_severe_then_newest(&mut flags)
             .iter()

@@ -12,6 +12,7 @@ mod demo;
 mod diff;
 mod export;
 mod flags;
+mod flags_ftm;
 mod history;
 mod logging;
 mod report;
@@ -21,6 +22,7 @@ mod show;
 mod shutdown;
 mod summary;
 mod target_ids;
+mod targets;
 mod verify;
 
 use std::collections::HashMap;
@@ -144,6 +146,11 @@ pub enum Command {
     Export(export::ExportCommand),
     /// Validates targets.toml and prints the plan.
     Check,
+    /// Builds the watch-list from sanctions and screening lists.
+    Targets {
+        #[command(subcommand)]
+        command: targets::TargetsCommand,
+    },
     /// Checks the whole store: re-hashes every body and document, follows every reference,
     /// and checks every capture and flag against the custody log. Exits 2 on any problem.
     Verify {
@@ -254,6 +261,7 @@ pub fn main() -> std::process::ExitCode {
         } => report::run(&cli, out, *since, target_ids),
         Command::Export(command) => export::run(&cli, command),
         Command::Check => check::run(&cli),
+        Command::Targets { command } => targets::run(&cli, command),
         Command::Verify { head } => verify::run(&cli, head.as_deref()),
         Command::Demo => demo::refuse_store_options(&matches).and_then(|()| demo::run()),
     };

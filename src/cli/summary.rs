@@ -1,5 +1,6 @@
-//! What `crawl` prints when a run ends: one line per target, then the totals, each line dated,
-//! so that a cron log tells when each target started failing and why.
+//! What `crawl` prints when a run ends: one line per target, then the totals, then what each
+//! `[[notify]]` notifier was sent, each line dated, so that a cron log tells when each target
+//! started failing and why.
 //!
 //! ```text
 //! 2026-11-28T02:00:41Z  winninc            12 pages    10 ok    1 gone    1 failed    0 blocked     3 new bodies   120.5 KiB  1 new flag
@@ -18,6 +19,7 @@ use chrono::{SecondsFormat, Utc};
 
 use claimwatch::config::human_size;
 use claimwatch::flags::show::one_line;
+use claimwatch::notify::DeliveryReport;
 use claimwatch::run::{RunReport, target_failed};
 use claimwatch::store::{CustodyHead, SiteHealth, TargetCounts};
 
@@ -57,6 +59,9 @@ pub fn write(
             writeln!(out, "  {}", one_line(flag))?;
         }
     }
+    for line in report.delivery.iter().filter_map(delivery_line) {
+        writeln!(out, "{}  {line}", now())?;
+    }
     if let Some(head) = custody_head {
         writeln!(out, "custody head: entry {} {}", head.seq, head.hash)?;
     }
@@ -69,6 +74,48 @@ pub fn write(
         )?;
     }
     out.flush()
+}
+
+/// What a notifier was sent, when there was anything to send: "notify X: 3 flags delivered",
+/// or why they wait.
+fn delivery_line(d: &DeliveryReport) -> Option<String> {
+    let name = &d.notifier;
+    let waiting = match d.waiting {
+        1 => "1 flag waits".to_string(),
+        n => format!("{n} flags wait"),
+    };
+    match &d.error {
+        None if d.delivered == 0 && d.waiting == 0 => None,
+        None if d.waiting == 0 => Some(format!(
+            "notify {name}: {} delivered",
+            plural(d.delivered, "flag")
+        )),
+        None => Some(format!("notify {name}: {waiting} for the next run")),
+        Some(why) => {
+            let since = d
+                .failing_since
+                .map(|t| {
+                    format!(
+                        " (failing since {})",
+                        t.to_rfc3339_opts(SecondsFormat::Secs, true)
+                    )
+                })
+                .unwrap_or_default();
+            Some(format!(
+                "notify {name}: FAILED after {} ({why}); {} delivered, {waiting} for the next run{since}",
+                plural(d.attempts as usize, "attempt"),
+                d.delivered,
+            ))
+        }
+    }
+}
+
+/// "1 flag", "3 flags".
+fn plural(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
 }
 
 /// Now, as every line of the summary starts: UTC, whole seconds.
@@ -193,6 +240,43 @@ mod tests {
             detail: "HTTP 403".into(),
         };
         assert_eq!(health_words(&blocked), "blocked: HTTP 403");
+    }
+
+    #[test]
+    fn a_notifier_line_says_what_was_delivered_and_what_waits() {
+        let report = |delivered, waiting, attempts, error: Option<&str>| DeliveryReport {
+            notifier: "desk".into(),
+            delivered,
+            waiting,
+            attempts,
+            error: error.map(str::to_owned),
+            failing_since: None,
+        };
+        assert_eq!(delivery_line(&report(0, 0, 0, None)), None);
+        assert_eq!(
+            delivery_line(&report(1, 0, 1, None)).as_deref(),
+            Some("notify desk: 1 flag delivered")
+        );
+        assert_eq!(
+            delivery_line(&report(0, 3, 0, None)).as_deref(),
+            Some("notify desk: 3 flags wait for the next run")
+        );
+        let mut failed = report(100, 1, 4, Some("the receiver answered HTTP 502"));
+        assert_eq!(
+            delivery_line(&failed).as_deref(),
+            Some(
+                "notify desk: FAILED after 4 attempts (the receiver answered HTTP 502); \
+                 100 delivered, 1 flag waits for the next run"
+            )
+        );
+        failed.failing_since = chrono::DateTime::parse_from_rfc3339("2026-11-27T02:00:41Z")
+            .ok()
+            .map(|t| t.to_utc());
+        assert!(
+            delivery_line(&failed).is_some_and(
+                |l| l.ends_with("for the next run (failing since 2026-11-27T02:00:41Z)")
+            )
+        );
     }
 
     #[test]

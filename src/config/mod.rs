@@ -9,6 +9,8 @@
 //! the lines errors name; `plan` prints what a crawl with the file would do.
 
 mod error;
+mod list_ref;
+mod notify;
 mod plan;
 mod raw;
 mod settings;
@@ -19,6 +21,8 @@ mod values;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_lists_and_notify;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +32,8 @@ use url::Url;
 use crate::address;
 
 pub use error::ConfigError;
+pub use list_ref::{LIST_REF_KEYS, ListRef, is_partial_iso_date};
+pub use notify::{Notifier, NotifierKind, Secret};
 pub use settings::{CrawlSettings, DEFAULT_USER_AGENT};
 pub use units::{Rate, human_size, parse_size};
 
@@ -43,7 +49,7 @@ pub struct Target {
     pub aliases: Vec<String>,
     pub country: Option<String>,
     pub tags: Vec<String>,
-    pub list_refs: Vec<String>,
+    pub list_refs: Vec<ListRef>,
     pub include: Vec<Regex>,
     pub exclude: Vec<Regex>,
     /// Hosts in scope beyond the seeds' hosts, lower-case; `*.example.com` covers subdomains.
@@ -86,6 +92,8 @@ pub struct Config {
     pub rules: Vec<Rule>,
     /// Built-in claim packs turned off with `[claims] disable = [...]`.
     pub disabled_packs: Vec<String>,
+    /// Where new flags are delivered at the end of a crawl.
+    pub notify: Vec<Notifier>,
 }
 
 /// The ids of the built-in claim packs, which `[claims] disable` may name.
@@ -105,7 +113,15 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let source = Source::new(text, path);
         let raw: RawFile = toml::from_str(text).map_err(|e| source.syntax(&e))?;
-        source.config(&raw)
+        source.config(&raw, true)
+    }
+
+    /// Like [`Config::parse`], for a file still being built: it may hold no target yet (the
+    /// watch-list `claimwatch targets import` is about to fill).
+    pub fn parse_draft(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let source = Source::new(text, path);
+        let raw: RawFile = toml::from_str(text).map_err(|e| source.syntax(&e))?;
+        source.config(&raw, false)
     }
 }
 

@@ -6,7 +6,7 @@ use regex::Regex;
 use url::Url;
 
 use super::units::{human_duration, human_size};
-use super::{Config, CrawlSettings, Target};
+use super::{Config, CrawlSettings, Notifier, NotifierKind, Target};
 
 // Writing to a String cannot fail, so the `fmt::Result`s below are dropped.
 
@@ -19,6 +19,10 @@ impl Config {
         for t in &self.targets {
             let _ = writeln!(out);
             write_target(&mut out, t);
+        }
+        for n in &self.notify {
+            let _ = writeln!(out);
+            write_notifier(&mut out, n);
         }
         let _ = writeln!(out);
         self.write_totals(&mut out);
@@ -87,6 +91,9 @@ fn write_target(out: &mut String, t: &Target) {
     let _ = writeln!(out, "  private addresses: {private}");
     let _ = writeln!(out, "  include:   {}", patterns(&t.include, "(everything)"));
     let _ = writeln!(out, "  exclude:   {}", patterns(&t.exclude, "(nothing)"));
+    for listing in &t.list_refs {
+        let _ = writeln!(out, "  listed:    {}", listing.describe());
+    }
     let _ = writeln!(out, "  settings:  sha256 {}", t.settings_sha256());
 }
 
@@ -126,6 +133,26 @@ impl Target {
         use sha2::{Digest, Sha256};
         hex::encode(Sha256::digest(self.settings_text().as_bytes()))
     }
+}
+
+fn write_notifier(out: &mut String, n: &Notifier) {
+    let what = match &n.kind {
+        NotifierKind::Webhook { secret, .. } => format!(
+            "POST {}{}",
+            n.kind.destination(),
+            if secret.is_some() { ", signed" } else { "" }
+        ),
+        NotifierKind::Command { .. } => format!("run {}", n.kind.destination()),
+    };
+    let _ = writeln!(out, "notify {} (line {})", n.label, n.line);
+    let _ = writeln!(out, "  new flags: {what}");
+    let _ = writeln!(
+        out,
+        "  attempts:  {} a run, {} each, {} apart at first",
+        n.retries + 1,
+        human_duration(n.timeout),
+        human_duration(n.backoff)
+    );
 }
 
 fn on_off(b: bool) -> &'static str {

@@ -25,6 +25,8 @@ pub(super) struct RawFile {
     pub(super) rule: Vec<Spanned<RawRule>>,
     #[serde(default)]
     pub(super) claims: Option<RawClaims>,
+    #[serde(default)]
+    pub(super) notify: Vec<Spanned<RawNotify>>,
 }
 
 /// `[claims]`.
@@ -84,8 +86,10 @@ pub(super) struct RawTarget {
     pub(super) country: Val<String>,
     #[serde(default)]
     pub(super) tags: List,
+    /// Each a string or a table: checked by hand (see `list_ref`), so that a bad key gets a
+    /// message naming it rather than serde's "did not match any variant".
     #[serde(default)]
-    pub(super) list_refs: List,
+    pub(super) list_refs: Vec<Spanned<toml::Value>>,
     #[serde(default)]
     pub(super) include: List,
     #[serde(default)]
@@ -138,4 +142,24 @@ pub(super) struct RawRule {
     pub(super) terms: Val<List>,
     #[serde(default)]
     pub(super) regex: Val<String>,
+}
+
+/// One `[[notify]]`: a webhook (`url`) or a command hook (`command`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawNotify {
+    #[serde(default)]
+    pub(super) id: Val<String>,
+    #[serde(default)]
+    pub(super) url: Val<String>,
+    #[serde(default)]
+    pub(super) secret: Val<String>,
+    #[serde(default)]
+    pub(super) command: Val<List>,
+    #[serde(default)]
+    pub(super) timeout: Val<String>,
+    #[serde(default)]
+    pub(super) retries: Val<i64>,
+    #[serde(default)]
+    pub(super) backoff: Val<String>,
 }

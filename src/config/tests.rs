@@ -127,7 +127,7 @@ fn full_file_parses_with_overrides() {
     assert_eq!(t.aliases, ["Winninc", "稳联"]);
     assert_eq!(t.country.as_deref(), Some("HK"));
     assert_eq!(t.tags, ["distributor"]);
-    assert_eq!(t.list_refs, ["entity-list:2024"]);
+    assert_eq!(t.list_refs[0].list.as_deref(), Some("entity-list:2024"));
     assert!(t.include[0].is_match("https://www.winninc.example/x"));
     assert!(t.exclude[0].is_match("https://www.winninc.example/x.pdf"));
     assert_eq!(t.allow_hosts, ["*.winninc.example", "cdn.example.net"]);
@@ -568,6 +568,7 @@ fn plan_mentions_everything() {
         "private addresses: allowed",
         "private addresses: not allowed",
         "\\.pdf$",
+        "listed:    entity-list:2024",
         "2 targets, 2 manufacturers, 2 extra rules",
     ] {
         assert!(plan.contains(needle), "{needle:?} not in plan:\n{plan}");

@@ -13,10 +13,15 @@ use super::source::Source;
 use super::{BUILT_IN_PACKS, Config, ConfigError, Manufacturer, Rule, Target};
 
 impl Source<'_> {
-    /// The whole file: `[crawl]`, then the targets, manufacturers, rules and `[claims]`.
-    pub(super) fn config(&self, raw: &RawFile) -> Result<Config, ConfigError> {
+    /// The whole file: `[crawl]`, then the targets, manufacturers, rules, `[claims]` and
+    /// notifiers; a file without targets only when not `require_targets`.
+    pub(super) fn config(
+        &self,
+        raw: &RawFile,
+        require_targets: bool,
+    ) -> Result<Config, ConfigError> {
         let crawl = self.crawl_defaults(raw.crawl.as_ref())?;
-        if raw.target.is_empty() {
+        if require_targets && raw.target.is_empty() {
             return Err(self.invalid_line(
                 1,
                 "target",
@@ -27,6 +32,7 @@ impl Source<'_> {
         let manufacturers = each(&raw.manufacturer, |m, names| self.manufacturer(m, names))?;
         let rules = each(&raw.rule, |r, ids| self.rule(r, ids))?;
         let disabled_packs = self.disabled_packs(raw.claims.as_ref())?;
+        let notify = each(&raw.notify, |n, names| self.notifier(n, names))?;
         Ok(Config {
             path: self.path.to_path_buf(),
             crawl,
@@ -34,6 +40,7 @@ impl Source<'_> {
             manufacturers,
             rules,
             disabled_packs,
+            notify,
         })
     }
 
@@ -64,7 +71,7 @@ impl Source<'_> {
             aliases: self.strings(&t.aliases, "aliases")?,
             country,
             tags: self.strings(&t.tags, "tags")?,
-            list_refs: self.strings(&t.list_refs, "list_refs")?,
+            list_refs: self.list_refs(&t.list_refs)?,
             include: self.regexes(&t.include, "include")?,
             exclude: self.regexes(&t.exclude, "exclude")?,
             allow_hosts: self.hosts(&t.allow_hosts, "allow_hosts", true)?,

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use super::canonical::canonical_str;
 use super::challenge;
 use crate::config::human_size;
 use crate::extract::extract;
@@ -53,6 +54,7 @@ impl Attempt {
             document: None,
             same_document_as_before: None,
             body_sha256: None,
+            links: None,
         }
     }
 
@@ -213,7 +215,16 @@ fn classify_body(capture: &mut NewCapture, body: &[u8], final_url: &Url) {
         return;
     }
     if kind == BodyKind::Html {
-        capture.document = Some(extract(&decoded.text, final_url));
+        let document = extract(&decoded.text, final_url);
+        capture.links = Some(
+            document
+                .links
+                .iter()
+                .filter_map(|l| canonical_str(&l.url))
+                .map(String::from)
+                .collect(),
+        );
+        capture.document = Some(document);
     }
 }
 

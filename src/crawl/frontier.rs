@@ -64,6 +64,16 @@ impl Frontier {
         self.push_ranked(url, depth, true)
     }
 
+    /// Whether a URL at `depth` would be refused for its depth alone.
+    pub fn too_deep(&self, depth: u32) -> bool {
+        depth > self.max_depth
+    }
+
+    /// Whether this canonical URL was queued or fetched already.
+    pub fn has_seen(&self, url: &str) -> bool {
+        self.seen.contains(url)
+    }
+
     fn push_ranked(&mut self, url: Url, depth: u32, gone: bool) -> bool {
         if depth > self.max_depth || self.seen.contains(url.as_str()) {
             return false;

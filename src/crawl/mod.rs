@@ -23,6 +23,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Target;
+use crate::fetch::HttpClients;
 use crate::store::{CaptureRecord, Store};
 use host::{Hosts, slowest};
 use target::{RobotsCache, TargetCrawl};
@@ -76,7 +77,7 @@ where
 {
     let hosts = Arc::new(Hosts::new(shared_host_rates(targets)));
     let robots = Arc::new(RobotsCache::default());
-    let resolve = Arc::new(options.resolve);
+    let clients = Arc::new(HttpClients::new(Arc::new(options.resolve)));
     // Targets stop on a signal, or when the store fails; only the first is an interruption.
     let stop = cancel.child_token();
     let permits = Arc::new(Semaphore::new(shared.concurrency.max(1)));
@@ -89,7 +90,7 @@ where
             store: store.clone(),
             hosts: hosts.clone(),
             robots: robots.clone(),
-            resolve: resolve.clone(),
+            clients: clients.clone(),
             run_id: shared.run_id,
             cancel: stop.clone(),
             on_capture: options.on_capture.clone(),

@@ -2,7 +2,6 @@
 //! then one page at a time: robots, politeness, fetch, capture, links.
 
 use std::collections::{HashMap, HashSet};
-use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,7 +19,7 @@ use super::robots::{MAX_ROBOTS_BYTES, Robots};
 use super::scope::Scope;
 use super::sitemap::{self, MAX_SITEMAP_BYTES};
 use crate::config::{CrawlSettings, Target, human_size};
-use crate::fetch::{FetchError, FetchSettings, Fetcher, Response};
+use crate::fetch::{FetchError, FetchSettings, Fetcher, HttpClients, Response};
 use crate::store::{CaptureRecord, NewCapture, PageRecord, Store, TargetCounts};
 
 /// At most this many sitemap files are read per target per run.
@@ -45,7 +44,8 @@ pub struct TargetCrawl {
     pub store: Arc<Store>,
     pub hosts: Arc<Hosts>,
     pub robots: Arc<RobotsCache>,
-    pub resolve: Arc<HashMap<String, Vec<IpAddr>>>,
+    /// The run's HTTP clients.
+    pub clients: Arc<HttpClients>,
     pub run_id: u64,
     pub cancel: CancellationToken,
     pub on_capture: Option<OnCapture>,
@@ -95,12 +95,12 @@ impl TargetCrawl {
             target: self.target.id.clone(),
             ..TargetCounts::default()
         };
-        let fetcher = match Fetcher::new(FetchSettings {
+        let fetch_settings = FetchSettings {
             user_agent: settings.user_agent.clone(),
             timeout: settings.timeout,
             allow_private: self.target.private_allowed(),
-            overrides: self.resolve.clone(),
-        }) {
+        };
+        let fetcher = match Fetcher::new(fetch_settings, &self.clients) {
             Ok(fetcher) => fetcher,
             Err(e) => {
                 counts.error = Some(e.to_string());
@@ -357,17 +357,24 @@ impl Crawling<'_> {
                     pending.url
                 );
             }
-            let links: Vec<Url> = self
-                .links_of(&capture)
-                .iter()
-                .filter_map(|l| canonical_str(l))
-                .filter(|u| self.scope.wants(u))
-                .collect();
+            // Links the frontier would refuse anyway (too deep, or seen) are not parsed: on an
+            // unchanged site that is nearly all of them.
+            let depth = pending.depth + 1;
+            let links: Vec<Url> = if self.frontier.too_deep(depth) {
+                Vec::new()
+            } else {
+                self.links_of(&capture)
+                    .iter()
+                    .filter(|l| !self.frontier.has_seen(l))
+                    .filter_map(|l| canonical_str(l))
+                    .filter(|u| self.scope.wants(u))
+                    .collect()
+            };
             self.store(capture).await;
             let found = links.len();
             let queued = links
                 .into_iter()
-                .map(|link| self.push_found(link, pending.depth + 1))
+                .map(|link| self.push_found(link, depth))
                 .filter(|&queued| queued)
                 .count();
             tracing::debug!(
@@ -387,6 +394,9 @@ impl Crawling<'_> {
     /// The links of a capture's document: extracted now, or kept with the document it shares
     /// with an earlier capture.
     fn links_of(&self, capture: &NewCapture) -> Vec<String> {
+        if let Some(links) = &capture.links {
+            return links.clone();
+        }
         if let Some(document) = &capture.document {
             return document.links.iter().map(|l| l.url.clone()).collect();
         }

@@ -64,7 +64,14 @@ pub fn detect(
         Some((maker, allowlist(maker, &hosts)))
     };
     let mut flags = Vec::new();
-    for decision in decide(&pages) {
+    // A site whose every page reads as before (the same document, or not fetched well) has no
+    // change to decide; on an unchanged re-crawl that is every site.
+    let decisions = if pages.iter().all(SitePage::reads_as_before) {
+        Vec::new()
+    } else {
+        decide(&pages)
+    };
+    for decision in decisions {
         let url = pages[decision.page].url.as_str();
         let (before, after) = &captures[decision.page];
         let (Some(before), Some(after)) = (before, after) else {

@@ -42,6 +42,16 @@ impl SitePage {
         }
     }
 
+    /// Whether the page holds after the run exactly what it held before: the same view (views
+    /// are shared by captures of one document), or no good capture this run.
+    pub fn reads_as_before(&self) -> bool {
+        match (&self.before, &self.after) {
+            (Some(before), PageAfter::Fetched(after)) => Arc::ptr_eq(before, after),
+            (Some(_), PageAfter::Unchanged) => true,
+            _ => false,
+        }
+    }
+
     pub fn before_claims(&self) -> Option<&[Claim]> {
         self.before.as_deref().map(|v| v.claims.as_slice())
     }

@@ -19,6 +19,10 @@ use super::guard::{AddressRefused, GuardedResolver, check_address, find_refusal}
 /// At most this many redirect hops are followed.
 pub const MAX_REDIRECTS: usize = 10;
 
+/// The most a body buffer is sized to before any byte arrived: Content-Length is the server's
+/// word, and a hostile one may announce terabytes.
+const MAX_PREALLOCATED_BODY: usize = 16 << 20;
+
 /// Connecting may take no longer than this, even when the whole fetch may take longer.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -49,8 +53,60 @@ pub struct FetchSettings {
     pub user_agent: String,
     pub timeout: Duration,
     pub allow_private: bool,
+}
+
+/// The HTTP clients of one run, shared by every target: building a client loads the system's
+/// TLS roots and starts a connection pool, a fixed cost that would otherwise be paid per
+/// target. Two at most, since the address guard sits in the client's resolver: one for targets
+/// that may reach private addresses, one for the rest, each built when first wanted.
+#[derive(Debug)]
+pub struct HttpClients {
     /// Host → addresses, consulted before DNS (`--resolve`).
-    pub overrides: Arc<HashMap<String, Vec<IpAddr>>>,
+    overrides: Arc<HashMap<String, Vec<IpAddr>>>,
+    guarded: std::sync::Mutex<Option<reqwest::Client>>,
+    private_allowed: std::sync::Mutex<Option<reqwest::Client>>,
+}
+
+impl HttpClients {
+    pub fn new(overrides: Arc<HashMap<String, Vec<IpAddr>>>) -> HttpClients {
+        HttpClients {
+            overrides,
+            guarded: std::sync::Mutex::new(None),
+            private_allowed: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The client for targets that may (or may not) reach private addresses.
+    fn client(&self, allow_private: bool) -> Result<reqwest::Client, FetchError> {
+        let slot = if allow_private {
+            &self.private_allowed
+        } else {
+            &self.guarded
+        };
+        let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(client) = &*slot {
+            return Ok(client.clone());
+        }
+        // Timeouts and the User-Agent are the target's, set on each request.
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            // Bodies are decoded here (`decode`), so the headers stay as received.
+            .no_gzip()
+            .no_brotli()
+            .no_deflate()
+            .tls_info(true)
+            .no_proxy()
+            .connect_timeout(MAX_CONNECT_TIMEOUT)
+            .pool_max_idle_per_host(4)
+            .dns_resolver(Arc::new(GuardedResolver {
+                overrides: self.overrides.clone(),
+                allow_private,
+            }))
+            .build()
+            .map_err(|e| FetchError::Transport(format!("cannot build HTTP client: {e}")))?;
+        *slot = Some(client.clone());
+        Ok(client)
+    }
 }
 
 impl FetchSettings {
@@ -145,26 +201,8 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
-    pub fn new(settings: FetchSettings) -> Result<Fetcher, FetchError> {
-        let client = reqwest::Client::builder()
-            .user_agent(settings.user_agent.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            // Bodies are decoded here (`decode`), so the headers stay as received.
-            .no_gzip()
-            .no_brotli()
-            .no_deflate()
-            .tls_info(true)
-            .no_proxy()
-            .connect_timeout(settings.connect_timeout())
-            .read_timeout(settings.timeout)
-            .timeout(settings.timeout)
-            .pool_max_idle_per_host(4)
-            .dns_resolver(Arc::new(GuardedResolver {
-                overrides: settings.overrides.clone(),
-                allow_private: settings.allow_private,
-            }))
-            .build()
-            .map_err(|e| FetchError::Transport(format!("cannot build HTTP client: {e}")))?;
+    pub fn new(settings: FetchSettings, clients: &HttpClients) -> Result<Fetcher, FetchError> {
+        let client = clients.client(settings.allow_private)?;
         Ok(Fetcher { client, settings })
     }
 
@@ -197,7 +235,10 @@ impl Fetcher {
         loop {
             self.check_literal_host(&current)?;
             let request_headers = self.request_headers(&current);
-            let mut request = self.client.get(current.clone());
+            let mut request = self
+                .client
+                .get(current.clone())
+                .timeout(self.settings.timeout);
             // `host` is the HTTP library's to write; the others are claimwatch's.
             for (name, value) in request_headers.iter().skip(1) {
                 request = request.header(name.as_str(), value.as_str());
@@ -288,7 +329,14 @@ impl Fetcher {
     ) -> Result<super::decode::Decoded, FetchError> {
         let coding = header_str(response.headers(), CONTENT_ENCODING.as_str());
         let cap = usize::try_from(max_body).unwrap_or(usize::MAX);
-        let mut decoder = BodyDecoder::new(coding.as_deref(), cap);
+        // Sized once from Content-Length when the server sends one (a lie only costs a
+        // resize), rather than doubled chunk by chunk through a page's worth of copies.
+        let announced = response
+            .content_length()
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(0);
+        let capacity = announced.min(cap).min(MAX_PREALLOCATED_BODY);
+        let mut decoder = BodyDecoder::new(coding.as_deref(), cap, capacity);
         let undecodable = |e: std::io::Error| {
             FetchError::Transport(format!(
                 "error decoding the response body ({}): {e}",
@@ -325,8 +373,14 @@ impl Fetcher {
 }
 
 fn describe_transport(err: &reqwest::Error) -> FetchError {
+    FetchError::Transport(error_chain(err))
+}
+
+/// An error and its causes, each once: reqwest's own message ("error sending request") hides
+/// the cause people need.
+pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut message = err.to_string();
-    let mut source = std::error::Error::source(err);
+    let mut source = err.source();
     while let Some(inner) = source {
         let text = inner.to_string();
         if !message.contains(&text) {
@@ -335,7 +389,7 @@ fn describe_transport(err: &reqwest::Error) -> FetchError {
         }
         source = inner.source();
     }
-    FetchError::Transport(message)
+    message
 }
 
 /// The exchange as far as the response's head: the body's decoding is filled in once read.

@@ -37,9 +37,10 @@ impl BodyDecoder {
     /// A decoder for a body sent with `content_encoding` (the header's value, if any), keeping
     /// at most `cap` decoded bytes. A coding claimwatch does not undo (one it did not ask for,
     /// or several stacked) leaves the body as received; its record keeps the header.
-    pub fn new(content_encoding: Option<&str>, cap: usize) -> BodyDecoder {
+    /// `capacity` is what the body's buffer is sized to at first.
+    pub fn new(content_encoding: Option<&str>, cap: usize, capacity: usize) -> BodyDecoder {
         let sink = Capped {
-            bytes: Vec::new(),
+            bytes: Vec::with_capacity(capacity),
             cap,
             full: false,
         };
@@ -149,7 +150,7 @@ mod tests {
 
     #[test]
     fn gzip_is_undone_and_said() {
-        let mut decoder = BodyDecoder::new(Some("gzip"), 1000);
+        let mut decoder = BodyDecoder::new(Some("gzip"), 1000, 0);
         let packed = gzip(b"<p>hello</p>");
         for piece in packed.chunks(3) {
             assert!(decoder.feed(piece).expect("decodes"));
@@ -166,7 +167,7 @@ mod tests {
     fn a_bomb_is_cut_at_the_cap_of_decoded_bytes() {
         let packed = gzip(&vec![b'a'; 10_000_000]);
         assert!(packed.len() < 20_000);
-        let mut decoder = BodyDecoder::new(Some("gzip"), 1000);
+        let mut decoder = BodyDecoder::new(Some("gzip"), 1000, 0);
         let mut fed = 0;
         for piece in packed.chunks(1024) {
             fed += 1;
@@ -182,7 +183,7 @@ mod tests {
     #[test]
     fn identity_and_unknown_codings_keep_the_bytes() {
         for coding in [None, Some("identity"), Some("zstd"), Some("gzip, br")] {
-            let mut decoder = BodyDecoder::new(coding, 4);
+            let mut decoder = BodyDecoder::new(coding, 4, 0);
             assert!(!decoder.feed(b"abcdef").expect("takes"));
             let decoded = decoder.finish().expect("ends");
             assert_eq!((decoded.body, decoded.truncated), (b"abcd".to_vec(), true));
@@ -192,7 +193,7 @@ mod tests {
 
     #[test]
     fn a_broken_stream_is_an_error() {
-        let mut decoder = BodyDecoder::new(Some("gzip"), 1000);
+        let mut decoder = BodyDecoder::new(Some("gzip"), 1000, 0);
         let packed = gzip(b"<p>hello</p>");
         decoder
             .feed(&packed[..packed.len() / 2])

@@ -9,5 +9,6 @@ pub mod charset;
 pub mod client;
 mod decode;
 pub mod guard;
+pub mod post;
 
-pub use client::{Exchange, FetchError, FetchSettings, Fetcher, Response};
+pub use client::{Exchange, FetchError, FetchSettings, Fetcher, HttpClients, Response};

@@ -3,7 +3,10 @@
 
 pub mod export;
 pub mod filter;
+pub mod ftm;
 pub mod record;
+#[cfg(test)]
+mod sample;
 pub mod show;
 
 pub use record::*;

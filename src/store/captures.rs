@@ -1,5 +1,5 @@
-//! Writing a capture (one transaction over every tree it touches, its custody entry included) and reading captures, documents and pages
-//! back through the indexes.
+//! Writing a capture (one transaction over every tree it touches, its custody entry included)
+//! and reading captures, documents and pages back through the indexes.
 
 use chrono::Utc;
 use sled::Transactional;
@@ -59,8 +59,11 @@ impl Store {
             _ => None,
         };
 
-        let links_json = match (&capture.document, &packed_document) {
-            (Some(document), Some(_)) => Some(compress("links", &to_json(&link_urls(document)))?),
+        let links_json = match (&capture.document, &packed_document, &capture.links) {
+            (Some(_), Some(_), Some(links)) => Some(compress("links", &to_json(links))?),
+            (Some(document), Some(_), None) => {
+                Some(compress("links", &to_json(&link_urls(document)))?)
+            }
             _ => None,
         };
         let mut record = capture_record(id, &capture, digest.map(hex::encode));

@@ -3,6 +3,8 @@
 //! Every decode names the tree and key it read, so a damaged store reports where the damage is
 //! instead of panicking.
 
+use std::cell::RefCell;
+
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::StoreError;
@@ -27,11 +29,51 @@ pub(super) fn from_json<T: DeserializeOwned>(
     })
 }
 
+// One compression and one decompression context per thread, made once: a zstd context holds
+// megabytes of tables, and making one per body costs more than compressing a small page.
+thread_local! {
+    static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
+    static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
+}
+
+/// The most a stored frame may say it decompresses to for the reused context to take it; a
+/// larger (or damaged) size goes through the streaming decoder, which grows as it reads.
+const MAX_BULK_DECOMPRESS: u64 = 256 << 20;
+
 pub(super) fn compress(what: &'static str, bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
-    zstd::bulk::compress(bytes, ZSTD_LEVEL).map_err(|error| StoreError::Compress { what, error })
+    COMPRESSOR.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let mut compressor = match slot.take() {
+            Some(compressor) => compressor,
+            None => zstd::bulk::Compressor::new(ZSTD_LEVEL)
+                .map_err(|error| StoreError::Compress { what, error })?,
+        };
+        let packed = compressor.compress(bytes);
+        *slot = Some(compressor);
+        packed.map_err(|error| StoreError::Compress { what, error })
+    })
 }
 
 pub(super) fn decompress(tree: &str, key: &[u8], bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
+    let size = zstd::zstd_safe::get_frame_content_size(bytes)
+        .ok()
+        .flatten()
+        .filter(|&n| n <= MAX_BULK_DECOMPRESS);
+    if let Some(size) = size {
+        let unpacked = DECOMPRESSOR.with(|slot| {
+            let mut slot = slot.borrow_mut();
+            let mut decompressor = match slot.take() {
+                Some(decompressor) => decompressor,
+                None => zstd::bulk::Decompressor::new().ok()?,
+            };
+            let unpacked = decompressor.decompress(bytes, size as usize).ok();
+            *slot = Some(decompressor);
+            unpacked
+        });
+        if let Some(unpacked) = unpacked {
+            return Ok(unpacked);
+        }
+    }
     zstd::stream::decode_all(bytes).map_err(|err| {
         StoreError::corrupt(format!(
             "{tree}: value of key {} does not decompress: {err}",

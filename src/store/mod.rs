@@ -20,6 +20,7 @@
 //! | printed    | flag id                      | empty (printed by --new) |
 //! | health     | target 0x00 run id           | JSON [`HealthRecord`]    |
 //! | custody    | entry number                 | JSON [`CustodyEntry`]    |
+//! | notifiers  | notifier name                | JSON [`NotifierState`]   |
 //! | meta       | "schema", "next_id", "next_run", "custody_head" | "1", counters, JSON [`CustodyHead`] |
 //!
 //! One process at a time: [`Store::open`] takes `<store>/claimwatch.lock` before sled's own
@@ -30,6 +31,7 @@
 //! transaction that stores it; [`Store::check_integrity`] checks the whole store against it.
 
 mod bodies;
+mod capture_evidence;
 mod captures;
 mod codec;
 mod custody;
@@ -40,6 +42,7 @@ mod health;
 mod integrity;
 mod keys;
 mod lock;
+mod notifiers;
 mod read_only;
 pub mod records;
 #[cfg(test)]
@@ -51,12 +54,13 @@ use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 
+pub use capture_evidence::{CaptureEvidence, TlsDetails};
 pub use captures::PutOutcome;
 pub use custody::{CustodyEntry, CustodyHead, CustodyKind, GENESIS};
 pub use error::StoreError;
-pub use evidence::{CaptureEvidence, TlsDetails};
 pub use health::{DownCause, HealthRecord, SiteHealth};
 pub use integrity::{IntegrityReport, Problem};
+pub use notifiers::{FlagPosition, NotifierState};
 pub use records::*;
 
 use codec::{from_json, to_json};
@@ -96,6 +100,8 @@ pub struct Store {
     health: sled::Tree,
     /// The custody log: entry number → JSON [`CustodyEntry`]; its head is in `meta`.
     custody: sled::Tree,
+    /// Where each notifier's deliveries stand.
+    notifiers: sled::Tree,
     meta: sled::Tree,
     /// Declared after sled's handles so it closes after them: the lock must outlive them, or a
     /// process waiting for it could find sled's own lock still taken.
@@ -177,6 +183,7 @@ impl Store {
             printed: db.open_tree("printed")?,
             health: db.open_tree("health")?,
             custody: db.open_tree("custody")?,
+            notifiers: db.open_tree("notifiers")?,
             meta,
             db,
             _lock: lock,

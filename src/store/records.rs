@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::SiteHealth;
-use super::evidence::CaptureEvidence;
+use super::capture_evidence::CaptureEvidence;
 
 use crate::extract::Document;
 
@@ -97,6 +97,9 @@ pub struct NewCapture {
     pub same_document_as_before: Option<String>,
     /// SHA-256 of `body`, when the crawl already computed it.
     pub body_sha256: Option<[u8; 32]>,
+    /// The document's links as the crawl reads them (canonical URLs), kept beside a new
+    /// document; when `None`, its links as extracted.
+    pub links: Option<Vec<String>>,
 }
 
 /// A stored capture: everything but the body and the document, which live in their own trees.

@@ -38,6 +38,7 @@ fn capture(target: &str, url: &str, body: &[u8], outcome: Outcome) -> NewCapture
         document: None,
         same_document_as_before: None,
         body_sha256: None,
+        links: None,
     }
 }
 

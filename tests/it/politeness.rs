@@ -721,3 +721,27 @@ async fn unreachable_target_fails_alone_and_the_others_go_on() {
     let up = summary_line(&output, "up");
     assert!(!up.contains("FAILED"), "{up}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn robots_and_sitemap_requests_wait_their_turn_like_pages() {
+    // The robots.txt request, the sitemap requests after it and the pages all count against the
+    // host's rate: with burst 1, none goes out sooner than the rate allows after the last.
+    let server = serve(vec![
+        ("/robots.txt", robots_txt("User-agent: *\n")),
+        ("/", page(&["/a.html"], "home")),
+        ("/a.html", page(&[], "a")),
+    ])
+    .await;
+    let ws = Workspace::new(&target(
+        "site",
+        &server.url("/"),
+        "rate = \"4/s\"\nburst = 1\ntimeout = \"5s\"",
+    ));
+    crawl_ok(&ws).await;
+    let hits = server.hits();
+    assert_eq!(
+        server.paths(),
+        ["/robots.txt", "/sitemap.xml", "/", "/a.html"]
+    );
+    assert_spaced(&hits, Duration::from_millis(230), "rate 4/s, burst 1");
+}

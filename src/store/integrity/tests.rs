@@ -33,6 +33,7 @@ fn capture(url: &str, body: &[u8]) -> NewCapture {
         document: None,
         same_document_as_before: None,
         body_sha256: None,
+        links: None,
     }
 }
 

@@ -47,6 +47,7 @@ fn fill(store: &Store) {
                 document: None,
                 same_document_as_before: None,
                 body_sha256: None,
+                links: None,
             })
             .expect("store a capture")
             .record;
