@@ -4,12 +4,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::{DateTime, Utc};
 
 use super::Cli;
 use claimwatch::exit::Exit;
 use claimwatch::export::case::{CaseOptions, export_case};
+use claimwatch::export::prepare_dir;
 use claimwatch::export::warc::{self, DEFAULT_MAX_SIZE, WarcOptions};
 
 /// What to export.
@@ -68,7 +69,7 @@ fn warc_files(
 ) -> Result<Exit> {
     let store = cli.reading_store()?;
     super::target_ids::check_known(cli.load_config().ok().as_ref(), &store, target_ids)?;
-    prepare(out)?;
+    prepare_dir(out)?;
     let now = Utc::now();
     let mut info = vec![(
         "description".to_string(),
@@ -138,7 +139,6 @@ fn warc_files(
 fn case(cli: &Cli, id: &str, out: &Path) -> Result<Exit> {
     let config = cli.load_config()?;
     let store = cli.reading_store()?;
-    prepare(out)?;
     let bundle = export_case(&store, &config, id, out, &CaseOptions { now: Utc::now() })?;
     let mut stdout = std::io::stdout().lock();
     for (name, sha256) in &bundle.files {
@@ -155,18 +155,4 @@ fn case(cli: &Cli, id: &str, out: &Path) -> Result<Exit> {
         bundle.manifest
     )?;
     Ok(Exit::Ok)
-}
-
-/// Creates the output directory, or checks that it holds nothing.
-fn prepare(out: &Path) -> Result<()> {
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut entries =
-        std::fs::read_dir(out).with_context(|| format!("cannot read {}", out.display()))?;
-    if entries.next().is_some() {
-        return Err(claimwatch::export::ExportError::NotEmpty {
-            path: out.to_path_buf(),
-        }
-        .into());
-    }
-    Ok(())
 }

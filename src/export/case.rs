@@ -45,7 +45,8 @@ pub struct CaseBundle {
     pub manifest: String,
 }
 
-/// Writes the bundle of the case or flag `id` into the empty directory `out`.
+/// Writes the bundle of the case or flag `id` into `out`, a new or empty directory (made once
+/// the id is found).
 pub fn export_case(
     store: &Store,
     config: &Config,
@@ -66,6 +67,7 @@ pub fn export_case(
         .into_iter()
         .next()
         .ok_or_else(|| ExportError::UnknownCase(id.to_string()))?;
+    super::prepare_dir(out)?;
     let mut capture_ids: Vec<u64> = flags
         .iter()
         .flat_map(|flag| flag.before.iter().chain(std::iter::once(&flag.after)))

@@ -45,3 +45,16 @@ impl ExportError {
         }
     }
 }
+
+/// Creates the output directory `out`, or checks that it holds nothing: an export never mixes
+/// with other files.
+pub fn prepare_dir(out: &std::path::Path) -> Result<(), ExportError> {
+    std::fs::create_dir_all(out).map_err(ExportError::io(out))?;
+    let mut entries = std::fs::read_dir(out).map_err(ExportError::io(out))?;
+    if entries.next().is_some() {
+        return Err(ExportError::NotEmpty {
+            path: out.to_path_buf(),
+        });
+    }
+    Ok(())
+}

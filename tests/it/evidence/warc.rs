@@ -390,6 +390,27 @@ async fn a_case_bundle_holds_the_warc_the_flags_the_diff_and_a_manifest_that_che
     assert!(!html.contains("<script"), "self-contained and inert");
     assert!(html.contains("Content-Security-Policy"));
 
+    let nowhere = ws.dir.path().join("nowhere");
+    let unknown = ws
+        .run(&[
+            "export",
+            "case",
+            "nosuch",
+            "--out",
+            nowhere.to_str().expect("UTF-8"),
+        ])
+        .await;
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("no flag or case \"nosuch\""),
+        "{}",
+        stderr(&unknown)
+    );
+    assert!(
+        !nowhere.exists(),
+        "an unknown id leaves no directory behind"
+    );
+
     let files = warc_files(&out);
     let records = warcio::records(&warcio, &files);
     for file in &files {
