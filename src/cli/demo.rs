@@ -11,7 +11,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use tokio_util::sync::CancellationToken;
 
+use super::case_view::{most_severe_then_newest, write_cases};
 use super::diff::{compare, pairs_to_show, use_color};
+use claimwatch::cases::cases;
 use claimwatch::claims::Matcher;
 use claimwatch::config::{Config, human_size};
 use claimwatch::demo::server;
@@ -20,7 +22,6 @@ use claimwatch::detect::ClaimCache;
 use claimwatch::diff::render;
 use claimwatch::exit::Exit;
 use claimwatch::flags::Severity;
-use claimwatch::flags::show::{one_line, why_line};
 use claimwatch::run::{self, RunOptions};
 use claimwatch::store::Store;
 
@@ -126,11 +127,12 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
             report.run.id,
             started.elapsed().as_secs_f64()
         )?;
-        for flag in &report.new_flags {
-            writeln!(out, "  {}", one_line(flag))?;
-            if let Some(why) = why_line(flag) {
-                writeln!(out, "  {why}")?;
-            }
+        if !report.new_flags.is_empty() {
+            // As `claimwatch flags` shows them: the flags of each site grouped into its case.
+            let mut cases = cases(&store, report.new_flags.clone())?;
+            most_severe_then_newest(&mut cases);
+            writeln!(out)?;
+            write_cases(&mut out, &cases)?;
         }
         last_flags = report.new_flags;
     }

@@ -1,4 +1,5 @@
-//! `claimwatch flags`: the flags, for people (default) or for tools (jsonl, csv, ftm).
+//! `claimwatch flags`: the flags, for people as cases (default) or for tools one a line (jsonl,
+//! csv, ftm).
 
 use std::io::Write;
 
@@ -6,11 +7,11 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Cli;
+use super::case_view::{most_severe_then_newest, write_cases};
 use super::target_ids::check_known;
+use claimwatch::cases::cases;
 use claimwatch::exit::Exit;
-use claimwatch::flags::Flag;
 use claimwatch::flags::export::{self, Format};
-use claimwatch::flags::show::{one_line, why_line};
 
 /// Filters of `claimwatch flags`.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -24,7 +25,7 @@ pub struct FlagsArgs {
     /// Only flags of this target (repeatable).
     #[arg(long = "target", value_name = "ID")]
     pub target_ids: Vec<String>,
-    /// Output format for tools; without it, one readable line a flag.
+    /// Output format for tools, one flag a line; without it, the flags grouped into cases.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 }
@@ -68,38 +69,21 @@ pub fn run(cli: &Cli, args: &FlagsArgs) -> Result<Exit> {
         }
         flags.push(flag);
     }
+    let ids: Vec<String> = flags.iter().map(|f| f.flag_id.clone()).collect();
     let mut out = std::io::stdout().lock();
     match args.format {
         Some(format) => export::write(format, &flags, &mut out),
-        None => most_severe_then_newest(&mut flags)
-            .iter()
-            .try_for_each(|f| {
-                writeln!(
-                    out,
-                    "{}  {}",
-                    f.detected_at.format("%Y-%m-%dT%H:%M:%SZ"),
-                    one_line(f)
-                )?;
-                match why_line(f) {
-                    Some(why) => writeln!(out, "{why}"),
-                    None => Ok(()),
-                }
-            }),
+        None => {
+            let mut cases = cases(&store, flags)?;
+            most_severe_then_newest(&mut cases);
+            write_cases(&mut out, &cases)
+        }
     }
     .context("cannot write the flags")?;
     out.flush().context("cannot write the flags")?;
     if args.new {
-        let ids: Vec<&str> = flags.iter().map(|f| f.flag_id.as_str()).collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         store.mark_printed(&ids)?;
     }
     Ok(Exit::Ok)
-}
-
-/// Readable flags: the most severe first, and among equals the newest, so the flags that matter
-/// most are at the top of a long list. Tools (`--format`) get the store's order.
-fn most_severe_then_newest(flags: &mut [Flag]) -> &[Flag] {
-    flags.sort_by(|a, b| {
-        (b.severity, b.detected_at, &a.flag_id).cmp(&(a.severity, a.detected_at, &b.flag_id))
-    });
-    flags
 }

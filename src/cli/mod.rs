@@ -5,6 +5,7 @@
 //! Every command returns `anyhow::Result<Exit>`; errors are printed once, here, with their
 //! context chain, and become exit code 2.
 
+mod case_view;
 mod check;
 mod claims;
 mod crawl;

@@ -13,6 +13,7 @@
 
 mod support;
 
+mod cases;
 mod claims;
 mod commands;
 mod config_errors;
