@@ -8,13 +8,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Cli;
 use super::case_view::{most_severe_then_newest, write_cases};
+use super::session::Session;
 use super::target_ids::check_known;
 use claimwatch::cases::cases;
 use claimwatch::exit::Exit;
 use claimwatch::flags::export::{self, Format};
 
 /// Filters of `claimwatch flags`.
-#[derive(Debug, Clone, Default, clap::Args)]
+#[derive(Debug, Clone, Default, clap::Args, serde::Serialize, serde::Deserialize)]
 pub struct FlagsArgs {
     /// Only flags not yet printed by an earlier `flags --new`; marks them printed.
     #[arg(long)]
@@ -49,11 +50,11 @@ fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
     ))
 }
 
-pub fn run(cli: &Cli, args: &FlagsArgs) -> Result<Exit> {
-    let store = cli.existing_store()?;
+pub fn run(cli: &Cli, s: &mut Session, args: &FlagsArgs) -> Result<Exit> {
+    let store = s.existing_store(cli)?;
     if !args.target_ids.is_empty() {
         // The watch-list only helps to name the targets: flags are read without it.
-        let config = cli.load_config().ok();
+        let config = s.config(cli).ok();
         check_known(config.as_ref(), &store, &args.target_ids)?;
     }
     let mut flags = Vec::new();
@@ -70,13 +71,13 @@ pub fn run(cli: &Cli, args: &FlagsArgs) -> Result<Exit> {
         flags.push(flag);
     }
     let ids: Vec<String> = flags.iter().map(|f| f.flag_id.clone()).collect();
-    let mut out = std::io::stdout().lock();
+    let out = &mut s.out;
     match args.format {
-        Some(format) => export::write(format, &flags, &mut out),
+        Some(format) => export::write(format, &flags, out),
         None => {
             let mut cases = cases(&store, flags)?;
             most_severe_then_newest(&mut cases);
-            write_cases(&mut out, &cases)
+            write_cases(out, &cases)
         }
     }
     .context("cannot write the flags")?;
