@@ -48,6 +48,7 @@
 // line (`src/cli/`) does, and naming them here keeps the lint above about the library's own.
 use anyhow as _;
 use indicatif as _;
+use log as _;
 use mio as _;
 use strsim as _;
 use tempfile as _;

@@ -12,8 +12,8 @@
 
 use std::cell::RefCell;
 use std::io::{self, IsTerminal, Write};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tracing::level_filters::LevelFilter;
 use tracing::subscriber::Interest;
@@ -148,6 +148,39 @@ fn stderr_failed(error: &io::Error) -> StopReason {
     }
 }
 
+/// The most verbose level a job under way may log at, for each job under way. What no filter
+/// could let through is skipped where it is logged, before any filter is asked: html5ever alone
+/// logs every token at trace level.
+static JOB_LEVELS: Mutex<Vec<LevelFilter>> = Mutex::new(Vec::new());
+
+/// Records that a job logging up to `level` began (`true`) or ended, and has every callsite and
+/// the `log` crate's bridge learn the most verbose level now wanted.
+fn job_level(level: LevelFilter, began: bool) {
+    {
+        let mut levels = JOB_LEVELS.lock().unwrap_or_else(|e| e.into_inner());
+        if began {
+            levels.push(level);
+        } else if let Some(at) = levels.iter().position(|l| *l == level) {
+            levels.swap_remove(at);
+        }
+    }
+    tracing::callsite::rebuild_interest_cache();
+    log::set_max_level(match LevelFilter::current() {
+        LevelFilter::TRACE => log::LevelFilter::Trace,
+        LevelFilter::DEBUG => log::LevelFilter::Debug,
+        LevelFilter::INFO => log::LevelFilter::Info,
+        LevelFilter::WARN => log::LevelFilter::Warn,
+        LevelFilter::ERROR => log::LevelFilter::Error,
+        _ => log::LevelFilter::Off,
+    });
+}
+
+/// The most verbose level of the jobs under way.
+fn jobs_level() -> LevelFilter {
+    let levels = JOB_LEVELS.lock().unwrap_or_else(|e| e.into_inner());
+    levels.iter().copied().max().unwrap_or(LevelFilter::OFF)
+}
+
 /// Where the log lines of a command carried out for another process go, and which.
 pub struct JobLog {
     filter: EnvFilter,
@@ -167,6 +200,28 @@ impl JobLog {
             stop,
         }
     }
+
+    /// Lets through what this job's filter wants, until the guard is dropped. (A guard rather
+    /// than the job's drop: threads keep the job in thread-locals, whose destructors must not
+    /// call into tracing.)
+    pub fn wanted(&self) -> Wanted {
+        let level = level_of(&self.filter);
+        job_level(level, true);
+        Wanted(level)
+    }
+}
+
+/// See [`JobLog::wanted`].
+pub struct Wanted(LevelFilter);
+
+impl Drop for Wanted {
+    fn drop(&mut self) {
+        job_level(self.0, false);
+    }
+}
+
+fn level_of(filter: &EnvFilter) -> LevelFilter {
+    filter.max_level_hint().unwrap_or(LevelFilter::TRACE)
 }
 
 thread_local! {
@@ -225,7 +280,10 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Filter<S> for Route {
     }
 
     fn max_level_hint(&self) -> Option<LevelFilter> {
-        None
+        match self {
+            Route::Own(filter) => Some(level_of(filter)),
+            Route::Job { .. } => Some(jobs_level()),
+        }
     }
 
     fn on_new_span(

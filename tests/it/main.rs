@@ -30,3 +30,4 @@ mod politeness;
 mod regression;
 mod review;
 mod rotation;
+mod sharing;

@@ -322,6 +322,7 @@ fn start_job(
     std::thread::Builder::new()
         .name("store job".into())
         .spawn(move || {
+            let _wanted = log.wanted();
             logging::enter_job(log);
             let mut session = session;
             let exit = execute(&cli, &mut session);
