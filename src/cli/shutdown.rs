@@ -230,3 +230,39 @@ pub fn listen_for_signals() -> io::Result<()> {
         })?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A holder's stop that, unlike the process's, does not end the test process.
+    fn holder() -> Arc<Stop> {
+        Arc::new(Stop {
+            token: CancellationToken::new(),
+            reason: OnceLock::new(),
+            parent: None,
+            ends_process: false,
+        })
+    }
+
+    #[test]
+    fn a_command_stops_alone_and_with_its_holder_and_keeps_its_first_reason() {
+        let holder = holder();
+        let asked = Stop::within(&holder);
+        asked.request(StopReason::reader_gone("stdout"));
+        assert!(asked.token().is_cancelled());
+        assert!(!holder.token().is_cancelled(), "the holder goes on");
+        assert_eq!(holder.reason(), None);
+
+        let other = Stop::within(&holder);
+        holder.request(StopReason::Signal("SIGTERM".into()));
+        assert!(other.token().is_cancelled());
+        assert_eq!(other.reason(), Some(StopReason::Signal("SIGTERM".into())));
+        assert_eq!(
+            other.own_reason(),
+            None,
+            "the holder's reason is not its own"
+        );
+        assert_eq!(asked.reason(), Some(StopReason::reader_gone("stdout")));
+    }
+}
