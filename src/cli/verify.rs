@@ -5,13 +5,14 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::Cli;
+use super::session::Session;
 use claimwatch::exit::Exit;
 
-pub fn run(cli: &Cli) -> Result<Exit> {
-    let store = cli.existing_store()?;
+pub fn run(cli: &Cli, s: &mut Session) -> Result<Exit> {
+    let store = s.existing_store(cli)?;
     let stats = store.stats()?;
     let bad = store.verify_bodies()?;
-    let mut out = std::io::stdout().lock();
+    let out = &mut s.out;
     for digest in &bad {
         writeln!(out, "MISMATCH body {digest}")?;
     }

@@ -23,7 +23,9 @@
 //! | meta       | "schema", "next_id"          | "1", the last id given   |
 //!
 //! One process at a time: [`Store::open`] takes `<store>/claimwatch.lock` before sled's own
-//! lock, so a refusal can say which process holds the store.
+//! lock, so a refusal can say which process holds the store. A holder that answers the others
+//! does so on the Unix socket [`SOCKET_FILE`] beside it (the command line's business, not the
+//! store's: the store only names the place).
 
 mod bodies;
 mod captures;
@@ -48,11 +50,16 @@ use chrono::Utc;
 pub use captures::PutOutcome;
 pub use error::StoreError;
 pub use health::{DownCause, HealthRecord, SiteHealth};
+pub use lock::Holder;
 pub use notifiers::{FlagPosition, NotifierState};
 pub use records::*;
 
 use codec::{from_json, to_json};
 use keys::id_key;
+
+/// The Unix socket inside the store directory on which the process holding the store answers
+/// the others.
+pub const SOCKET_FILE: &str = "claimwatch.sock";
 
 /// The schema this build reads and writes, kept in the meta tree.
 const SCHEMA_VERSION: &str = "1";
@@ -89,6 +96,8 @@ pub struct Store {
     /// Where each notifier's deliveries stand.
     notifiers: sled::Tree,
     meta: sled::Tree,
+    /// This process, as the lock file names it.
+    holder: Holder,
     /// Declared last so it closes last: the lock must outlive sled's handles, or a process
     /// waiting for it could find sled's own lock still taken.
     _lock: File,
@@ -99,7 +108,7 @@ impl Store {
     /// another process has it open.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         std::fs::create_dir_all(path).map_err(StoreError::io(path))?;
-        let lock = lock::acquire(path)?;
+        let (lock, holder) = lock::acquire(path)?;
         remove_unfinished_snapshots(path)?;
         let db = sled::Config::new()
             .path(path)
@@ -137,6 +146,7 @@ impl Store {
             notifiers: db.open_tree("notifiers")?,
             meta,
             db,
+            holder,
             _lock: lock,
         })
     }
@@ -156,6 +166,11 @@ impl Store {
     /// The directory the store lives in, as given to [`Store::open`].
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The process holding the store (this one), as its lock file names it to others.
+    pub fn holder(&self) -> &Holder {
+        &self.holder
     }
 
     /// A fresh id for a capture or run. sled's ids start at 0; ours start at 1 so that 0 never

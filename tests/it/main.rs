@@ -13,6 +13,7 @@
 
 mod support;
 
+mod cases;
 mod claims;
 mod commands;
 mod config_errors;
@@ -32,4 +33,5 @@ mod politeness;
 mod regression;
 mod review;
 mod rotation;
+mod sharing;
 mod unchanged;
