@@ -64,13 +64,23 @@ pub fn cases(store: &Store, flags: Vec<Flag>) -> Result<Vec<Case>, StoreError> {
     let mut cases: Vec<Case> = groups
         .into_iter()
         .map(|((target_id, run), mut flags)| {
+            // The maker breaks ties (one sentence naming two makers is two flags), so that the
+            // order, and the summary that follows it, never depends on the flags' ids.
             flags.sort_by(|a, b| {
-                (b.severity, &a.url, a.flag_type.as_str(), a.claim_text()).cmp(&(
-                    a.severity,
-                    &b.url,
-                    b.flag_type.as_str(),
-                    b.claim_text(),
-                ))
+                (
+                    b.severity,
+                    &a.url,
+                    a.flag_type.as_str(),
+                    a.claim_text(),
+                    maker(a),
+                )
+                    .cmp(&(
+                        a.severity,
+                        &b.url,
+                        b.flag_type.as_str(),
+                        b.claim_text(),
+                        maker(b),
+                    ))
             });
             let detected_at = flags
                 .iter()
@@ -102,6 +112,14 @@ pub fn cases(store: &Store, flags: Vec<Flag>) -> Result<Vec<Case>, StoreError> {
         (b.detected_at, &a.target_id, b.run).cmp(&(a.detected_at, &b.target_id, a.run))
     });
     Ok(cases)
+}
+
+/// The maker a flag's claim names, if any.
+fn maker(flag: &Flag) -> Option<&str> {
+    flag.claim
+        .as_ref()
+        .and_then(|c| c.manufacturer.as_ref())
+        .map(|m| m.name.as_str())
 }
 
 /// "Sinno took down its partner claims for Texas Instruments and Analog Devices: 2 sentences,
@@ -165,10 +183,10 @@ fn short_name(name: &str) -> &str {
 fn makers_phrase(flags: &[&Flag]) -> String {
     let mut makers: Vec<&str> = Vec::new();
     for flag in flags {
-        if let Some(m) = flag.claim.as_ref().and_then(|c| c.manufacturer.as_ref())
-            && !makers.contains(&m.name.as_str())
+        if let Some(name) = maker(flag)
+            && !makers.contains(&name)
         {
-            makers.push(&m.name);
+            makers.push(name);
         }
     }
     match makers.as_slice() {

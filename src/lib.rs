@@ -45,7 +45,9 @@
 //!
 //! The command-line surface is not part of the library: it belongs to the `claimwatch` binary
 //! (`src/cli/`, one file per command, the demo's story among them), which reaches the library
-//! only through its public API.
+//! only through its public API. The binary also shares the store between processes: the one
+//! holding it answers the others on a socket in the store directory ([`store::SOCKET_FILE`]),
+//! carrying out their commands for them (`src/cli/share/`).
 
 #![forbid(unsafe_code)]
 // Not under `cfg(test)`: the unit tests also link the dev-dependencies, which only the
@@ -56,6 +58,7 @@
 // line (`src/cli/`) does, and naming them here keeps the lint above about the library's own.
 use anyhow as _;
 use indicatif as _;
+use log as _;
 use mio as _;
 use strsim as _;
 use tracing_subscriber as _;

@@ -5,10 +5,11 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::Cli;
+use super::session::Session;
 use claimwatch::exit::Exit;
 
-pub fn run(cli: &Cli) -> Result<Exit> {
-    let config = cli.load_config()?;
-    write!(std::io::stdout(), "{}", config.describe_plan())?;
+pub fn run(cli: &Cli, s: &mut Session) -> Result<Exit> {
+    let config = s.config(cli)?;
+    write!(s.out, "{}", config.describe_plan())?;
     Ok(Exit::Ok)
 }

@@ -9,6 +9,7 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 
 use super::Cli;
+use super::session::Session;
 use super::summary::health_words;
 use super::target_ids::check_known;
 use claimwatch::claims::Matcher;
@@ -18,9 +19,9 @@ use claimwatch::exit::Exit;
 use claimwatch::store::{SiteHealth, Store};
 use claimwatch::text::terminal_safe;
 
-pub fn run(cli: &Cli, ids: &[String], all: bool) -> Result<Exit> {
-    let config = cli.load_config()?;
-    let store = cli.reading_store()?;
+pub fn run(cli: &Cli, s: &mut Session, ids: &[String], all: bool) -> Result<Exit> {
+    let config = s.config(cli)?;
+    let store = s.reading_store(cli)?;
     check_known(Some(&config), &store, ids)?;
     let matcher = Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
     // (id, name): every target of the watch-list, or those asked for (a target taken off the
@@ -43,7 +44,7 @@ pub fn run(cli: &Cli, ids: &[String], all: bool) -> Result<Exit> {
             .collect()
     };
     let mut cache = ClaimCache::new(&store, &matcher);
-    let mut out = std::io::stdout().lock();
+    let out = &mut s.out;
     for (id, name) in targets {
         let entries = inventory(&mut cache, &id)?;
         let dark = unreachable_since(&store, &id)?;

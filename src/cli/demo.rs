@@ -11,7 +11,10 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use tokio_util::sync::CancellationToken;
 
-use super::diff::{compare, pairs_to_show, use_color};
+use super::case_view::{most_severe_then_newest, write_cases};
+use super::diff::{compare, pairs_to_show};
+use super::session::{Output, Session};
+use claimwatch::cases::cases;
 use claimwatch::claims::Matcher;
 use claimwatch::config::{Config, human_size};
 use claimwatch::demo::server;
@@ -20,7 +23,6 @@ use claimwatch::detect::ClaimCache;
 use claimwatch::diff::render;
 use claimwatch::exit::Exit;
 use claimwatch::flags::Severity;
-use claimwatch::flags::show::{one_line, why_line};
 use claimwatch::run::{self, RunOptions};
 use claimwatch::store::Store;
 
@@ -58,18 +60,22 @@ pub fn refuse_store_options(matches: &clap::ArgMatches) -> Result<()> {
 }
 
 /// Runs the demo, printing as it goes.
-pub fn run() -> Result<Exit> {
+pub fn run(s: &mut Session) -> Result<Exit> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
     let store = Arc::new(Store::open(&dir.path().join("store"))?);
-    runtime.block_on(run_story(store.clone(), dir.path()))?;
+    runtime.block_on(run_story(
+        store.clone(),
+        dir.path(),
+        s.out.clone(),
+        s.color(),
+    ))?;
     Ok(Exit::Ok)
 }
 
-async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
+async fn run_story(store: Arc<Store>, dir: &Path, mut out: Output, color: bool) -> Result<()> {
     // Written, not printed: a closed pipe (`claimwatch demo | head`) is an error to return, not
     // a panic.
-    let mut out = std::io::stdout();
     let stop = CancellationToken::new();
     let mut served = Vec::new();
     let mut sites = Vec::new();
@@ -126,17 +132,18 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
             report.run.id,
             started.elapsed().as_secs_f64()
         )?;
-        for flag in &report.new_flags {
-            writeln!(out, "  {}", one_line(flag))?;
-            if let Some(why) = why_line(flag) {
-                writeln!(out, "  {why}")?;
-            }
+        if !report.new_flags.is_empty() {
+            // As `claimwatch flags` shows them: the flags of each site grouped into its case.
+            let mut cases = cases(&store, report.new_flags.clone())?;
+            most_severe_then_newest(&mut cases);
+            writeln!(out)?;
+            write_cases(&mut out, &cases)?;
         }
         last_flags = report.new_flags;
     }
 
     let about = format!("http://{}/about.html", served[0].2);
-    print_diff(&mut out, &store, &config, &about)?;
+    print_diff(&mut out, &store, &config, &about, color)?;
     if let Some(flag) = last_flags.iter().find(|f| f.severity == Severity::High) {
         writeln!(
             out,
@@ -171,13 +178,19 @@ async fn run_story(store: Arc<Store>, dir: &Path) -> Result<()> {
 
 /// The story's key diff: the about page before and after "military, aerospace" went, compared
 /// as `claimwatch diff` compares it.
-fn print_diff(out: &mut impl Write, store: &Store, config: &Config, url: &str) -> Result<()> {
+fn print_diff(
+    out: &mut impl Write,
+    store: &Store,
+    config: &Config,
+    url: &str,
+    color: bool,
+) -> Result<()> {
     let Some((old, new)) = pairs_to_show(store, url, None, None)?.pop() else {
         return Ok(());
     };
     let matcher = Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
     let mut cache = ClaimCache::new(store, &matcher);
-    let (diff, options) = compare(store, &mut cache, &old, &new, use_color())?;
+    let (diff, options) = compare(store, &mut cache, &old, &new, color)?;
     writeln!(out, "\n== claimwatch diff {url} ==")?;
     writeln!(
         out,

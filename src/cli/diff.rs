@@ -1,11 +1,12 @@
 //! `claimwatch diff TARGET|URL [--from CAPTURE] [--to CAPTURE]`: what changed in the visible
 //! text between two good captures, claims highlighted.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::{Result, bail};
 
 use super::Cli;
+use super::session::Session;
 use super::target_ids::check_target_or_url;
 use claimwatch::claims::Matcher;
 use claimwatch::crawl::canonical::canonical_str;
@@ -15,16 +16,22 @@ use claimwatch::exit::Exit;
 use claimwatch::flags::show::{one_line, why_line};
 use claimwatch::store::{CaptureRecord, Store};
 
-pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<Exit> {
-    let config = cli.load_config()?;
-    let store = cli.reading_store()?;
+pub fn run(
+    cli: &Cli,
+    s: &mut Session,
+    what: &str,
+    from: Option<u64>,
+    to: Option<u64>,
+) -> Result<Exit> {
+    let config = s.config(cli)?;
+    let store = s.reading_store(cli)?;
     check_target_or_url(Some(&config), &store, what)?;
     let matcher = Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
     let mut cache = ClaimCache::new(&store, &matcher);
-    let color = use_color();
+    let color = s.color();
 
     let pairs = pairs_to_show(&store, what, from, to)?;
-    let mut out = std::io::stdout().lock();
+    let out = &mut s.out;
     if pairs.is_empty() {
         writeln!(
             out,
@@ -69,11 +76,6 @@ pub fn run(cli: &Cli, what: &str, from: Option<u64>, to: Option<u64>) -> Result<
         writeln!(out)?;
     }
     Ok(Exit::Ok)
-}
-
-/// Colour only on a terminal, and never when NO_COLOR is set.
-pub(super) fn use_color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
 /// The visible text of two captures compared line by line, the claims of both highlighted.

@@ -8,13 +8,14 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 
 use super::Cli;
+use super::session::Session;
 use claimwatch::exit::Exit;
 use claimwatch::export::case::{CaseOptions, export_case};
 use claimwatch::export::prepare_dir;
 use claimwatch::export::warc::{self, DEFAULT_MAX_SIZE, WarcOptions};
 
 /// What to export.
-#[derive(Debug, clap::Subcommand)]
+#[derive(Debug, clap::Subcommand, serde::Serialize, serde::Deserialize)]
 pub enum ExportCommand {
     /// Captures as WARC 1.1 files (one gzip member per record), and each flag as a metadata
     /// record naming its captures' records.
@@ -48,27 +49,30 @@ fn parse_size(text: &str) -> Result<u64, String> {
     claimwatch::config::parse_size(text, u64::MAX)
 }
 
-pub fn run(cli: &Cli, command: &ExportCommand) -> Result<Exit> {
+pub fn run(cli: &Cli, s: &mut Session, command: &ExportCommand) -> Result<Exit> {
     match command {
         ExportCommand::Warc {
             out,
             target_ids,
             since,
             max_size,
-        } => warc_files(cli, out, target_ids, *since, *max_size),
-        ExportCommand::Case { id, out } => case(cli, id, out),
+        } => warc_files(cli, s, out, target_ids, *since, *max_size),
+        ExportCommand::Case { id, out } => case(cli, s, id, out),
     }
 }
 
 fn warc_files(
     cli: &Cli,
-    out: &Path,
+    s: &mut Session,
+    shown: &Path,
     target_ids: &[String],
     since: Option<DateTime<Utc>>,
     max_size: u64,
 ) -> Result<Exit> {
-    let store = cli.reading_store()?;
-    super::target_ids::check_known(cli.load_config().ok().as_ref(), &store, target_ids)?;
+    let store = s.reading_store(cli)?;
+    super::target_ids::check_known(s.config(cli).ok().as_ref(), &store, target_ids)?;
+    // Relative to where the command was started, whichever process carries it out.
+    let out = &s.path(shown);
     prepare_dir(out)?;
     let now = Utc::now();
     let mut info = vec![(
@@ -107,13 +111,13 @@ fn warc_files(
         .filter(|flag| in_selection(&flag.target.id, flag.detected_at))
         .collect();
     let exported = warc::export(&store, out, &options, captures, &flags)?;
-    let mut stdout = std::io::stdout().lock();
+    let stdout = &mut s.out;
     for file in &exported.files {
         writeln!(
             stdout,
             "{}  {}",
             file.sha256,
-            out.join(&file.name).display()
+            shown.join(&file.name).display()
         )?;
     }
     writeln!(
@@ -136,20 +140,21 @@ fn warc_files(
     Ok(Exit::Ok)
 }
 
-fn case(cli: &Cli, id: &str, out: &Path) -> Result<Exit> {
-    let config = cli.load_config()?;
-    let store = cli.reading_store()?;
+fn case(cli: &Cli, s: &mut Session, id: &str, shown: &Path) -> Result<Exit> {
+    let config = s.config(cli)?;
+    let store = s.reading_store(cli)?;
+    let out = &s.path(shown);
     let bundle = export_case(&store, &config, id, out, &CaseOptions { now: Utc::now() })?;
-    let mut stdout = std::io::stdout().lock();
+    let stdout = &mut s.out;
     for (name, sha256) in &bundle.files {
-        writeln!(stdout, "{sha256}  {}", out.join(name).display())?;
+        writeln!(stdout, "{sha256}  {}", shown.join(name).display())?;
     }
     writeln!(
         stdout,
         "wrote case {} to {}: {} flags, {} captures; {} lists every file's SHA-256 \
          (`sha256sum -c` checks it)",
         bundle.case_id,
-        out.display(),
+        shown.display(),
         bundle.flags,
         bundle.captures,
         bundle.manifest

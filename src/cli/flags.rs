@@ -1,4 +1,5 @@
-//! `claimwatch flags`: the flags, for people (default) or for tools (jsonl, csv, ftm).
+//! `claimwatch flags`: the flags, for people as cases (default) or for tools one a line (jsonl,
+//! csv, ftm).
 
 use std::io::Write;
 
@@ -6,14 +7,15 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Cli;
+use super::case_view::{most_severe_then_newest, write_cases};
+use super::session::Session;
 use super::target_ids::check_known;
+use claimwatch::cases::cases;
 use claimwatch::exit::Exit;
-use claimwatch::flags::Flag;
 use claimwatch::flags::export::{self, Format};
-use claimwatch::flags::show::{one_line, why_line};
 
 /// Filters of `claimwatch flags`.
-#[derive(Debug, Clone, Default, clap::Args)]
+#[derive(Debug, Clone, Default, clap::Args, serde::Serialize, serde::Deserialize)]
 pub struct FlagsArgs {
     /// Only flags not yet printed by an earlier `flags --new`; marks them printed.
     #[arg(long)]
@@ -24,7 +26,7 @@ pub struct FlagsArgs {
     /// Only flags of this target (repeatable).
     #[arg(long = "target", value_name = "ID")]
     pub target_ids: Vec<String>,
-    /// Output format for tools; without it, one readable line a flag.
+    /// Output format for tools, one flag a line; without it, the flags grouped into cases.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// Only what the last crawl added: its flags; with --format ftm, the entities they add to
@@ -52,16 +54,16 @@ fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
     ))
 }
 
-pub fn run(cli: &Cli, args: &FlagsArgs) -> Result<Exit> {
+pub fn run(cli: &Cli, s: &mut Session, args: &FlagsArgs) -> Result<Exit> {
     // `--new` marks what it prints, so it needs a store it may write; reading alone does not.
     let store = if args.new {
-        cli.existing_store()?
+        s.existing_store(cli)?
     } else {
-        cli.reading_store()?
+        s.reading_store(cli)?
     };
     if !args.target_ids.is_empty() {
         // The watch-list only helps to name the targets: flags are read without it.
-        let config = cli.load_config().ok();
+        let config = s.config(cli).ok();
         check_known(config.as_ref(), &store, &args.target_ids)?;
     }
     // FtM's delta needs the earlier flags too, to leave out what they already brought.
@@ -89,42 +91,38 @@ pub fn run(cli: &Cli, args: &FlagsArgs) -> Result<Exit> {
         }
         flags.push(flag);
     }
-    let mut out = std::io::stdout().lock();
+    let ids: Vec<String> = flags.iter().map(|f| f.flag_id.clone()).collect();
+    // FtM companies carry what targets.toml says of them; a file that cannot be read costs
+    // that, not the export of flags already raised.
+    let ftm_targets = match (args.format, s.config(cli)) {
+        (Some(Format::Ftm), Ok(config)) => config.targets,
+        (Some(Format::Ftm), Err(e)) => {
+            writeln!(
+                s.err,
+                "claimwatch: {e:#}; companies carry only what the flags hold"
+            )?;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    };
+    let out = &mut s.out;
     match args.format {
         Some(Format::Ftm) => {
-            super::flags_ftm::write(cli, &store, &flags, args.delta, &mut out)?;
+            super::flags_ftm::write(&ftm_targets, &store, &flags, args.delta, out)?;
             Ok(())
         }
-        Some(format) => export::write(format, &flags, &mut out),
-        None => most_severe_then_newest(&mut flags)
-            .iter()
-            .try_for_each(|f| {
-                writeln!(
-                    out,
-                    "{}  {}",
-                    f.detected_at.format("%Y-%m-%dT%H:%M:%SZ"),
-                    one_line(f)
-                )?;
-                match why_line(f) {
-                    Some(why) => writeln!(out, "{why}"),
-                    None => Ok(()),
-                }
-            }),
+        Some(format) => export::write(format, &flags, out),
+        None => {
+            let mut cases = cases(&store, flags)?;
+            most_severe_then_newest(&mut cases);
+            write_cases(out, &cases)
+        }
     }
     .context("cannot write the flags")?;
     out.flush().context("cannot write the flags")?;
     if args.new {
-        let ids: Vec<&str> = flags.iter().map(|f| f.flag_id.as_str()).collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         store.mark_printed(&ids)?;
     }
     Ok(Exit::Ok)
-}
-
-/// Readable flags: the most severe first, and among equals the newest, so the flags that matter
-/// most are at the top of a long list. Tools (`--format`) get the store's order.
-fn most_severe_then_newest(flags: &mut [Flag]) -> &[Flag] {
-    flags.sort_by(|a, b| {
-        (b.severity, b.detected_at, &a.flag_id).cmp(&(a.severity, a.detected_at, &b.flag_id))
-    });
-    flags
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::Cli;
+use claimwatch::config::Target;
 use claimwatch::flags::Flag;
 use claimwatch::flags::ftm::{self, Context};
 use claimwatch::store::Store;
@@ -22,25 +22,17 @@ pub fn last_run_flags(store: &Store) -> Result<HashSet<String>> {
         .collect())
 }
 
-/// Writes `flags` as FtM entities; with `delta`, only those the last crawl's flags add.
+/// Writes `flags` as FtM entities, companies with what `targets` say of them; with `delta`,
+/// only those the last crawl's flags add.
 pub fn write(
-    cli: &Cli,
+    targets: &[Target],
     store: &Store,
     flags: &[Flag],
     delta: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
-    // The companies carry what targets.toml says of them; a file that cannot be read costs
-    // that, not the export of flags already raised.
-    let targets = match cli.load_config() {
-        Ok(config) => config.targets,
-        Err(e) => {
-            eprintln!("claimwatch: {e:#}; companies carry only what the flags hold");
-            Vec::new()
-        }
-    };
     let context = Context {
-        targets: &targets,
+        targets,
         evidence: store,
     };
     if delta {

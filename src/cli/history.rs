@@ -5,15 +5,16 @@ use std::io::Write;
 use anyhow::{Result, bail};
 
 use super::Cli;
+use super::session::Session;
 use super::target_ids::check_target_or_url;
 use claimwatch::config::human_size;
 use claimwatch::crawl::canonical::canonical_str;
 use claimwatch::exit::Exit;
 use claimwatch::store::CaptureRecord;
 
-pub fn run(cli: &Cli, what: &str) -> Result<Exit> {
-    let store = cli.reading_store()?;
-    check_target_or_url(cli.load_config().ok().as_ref(), &store, what)?;
+pub fn run(cli: &Cli, s: &mut Session, what: &str) -> Result<Exit> {
+    let store = s.reading_store(cli)?;
+    check_target_or_url(s.config(cli).ok().as_ref(), &store, what)?;
     let mut captures = store.captures_for_target(what)?;
     if captures.is_empty()
         && let Some(url) = canonical_str(what)
@@ -26,7 +27,7 @@ pub fn run(cli: &Cli, what: &str) -> Result<Exit> {
             store.path().display()
         );
     }
-    let mut out = std::io::stdout().lock();
+    let out = &mut s.out;
     writeln!(
         out,
         "{:<20}  {:>8}  {:<14}  {:>10}  {:<64}  URL",

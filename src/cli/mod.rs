@@ -1,10 +1,16 @@
 //! The command-line surface: clap definitions and dispatch to the commands, one file each.
-//! Beside them: `logging` (the log on stderr), `shutdown` (signals, and how a stopped run ends),
-//! `summary` (what `crawl` prints), `target_ids` (refusing ids that name no target).
+//! Beside them: `session` (what a command runs with: its outputs, paths, stop and store),
+//! `share` (the process holding the store answers the others over a Unix socket), `logging`
+//! (the log on stderr, or on the stderr of the process a command is carried out for),
+//! `shutdown` (signals, and how a stopped run ends), `summary` (what `crawl` prints),
+//! `case_view` (cases as `flags` prints them), `target_ids` (refusing ids that name no target).
 //!
-//! Every command returns `anyhow::Result<Exit>`; errors are printed once, here, with their
-//! context chain, and become exit code 2.
+//! Every command returns `anyhow::Result<Exit>` and writes only through its [`Session`]; errors
+//! are printed once, by [`finish`], with their context chain, and become exit code 2. A command
+//! that needs the store runs here, or, while another process holds the store, is carried out by
+//! that process with the same output and exit code ([`share::run_or_forward`]).
 
+mod case_view;
 mod check;
 mod claims;
 mod crawl;
@@ -18,6 +24,8 @@ mod logging;
 mod report;
 mod review;
 mod serve;
+mod session;
+mod share;
 mod show;
 mod shutdown;
 mod summary;
@@ -32,13 +40,16 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use serde::{Deserialize, Serialize};
 
-use claimwatch::config::Config;
 use claimwatch::exit::Exit;
-use claimwatch::store::Store;
+use session::Session;
 
 /// Watches company websites for the claims they quietly take down.
-#[derive(Debug, Parser)]
+///
+/// Serialisable: a command another process carries out travels to it as parsed here, with this
+/// process's environment already applied.
+#[derive(Debug, Parser, Serialize, Deserialize)]
 #[command(name = "claimwatch", version, about, long_about = None)]
 pub struct Cli {
     /// The watch-list.
@@ -64,7 +75,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Subcommand, Serialize, Deserialize)]
 pub enum Command {
     /// One polite crawl of every target (or those named): capture, diff, flag.
     Crawl {
@@ -163,6 +174,16 @@ pub enum Command {
     Demo,
 }
 
+impl Command {
+    /// Does the command use the store (and so may have to ask the process holding it)?
+    fn uses_store(&self) -> bool {
+        !matches!(
+            self,
+            Command::Check | Command::Demo | Command::Targets { .. }
+        )
+    }
+}
+
 fn parse_resolve(text: &str) -> Result<(String, IpAddr), String> {
     let (host, addr) = text
         .split_once('=')
@@ -186,40 +207,6 @@ impl Cli {
         }
         map
     }
-
-    fn load_config(&self) -> Result<Config> {
-        Config::load(&self.targets).map_err(anyhow::Error::new)
-    }
-
-    /// The store, created if missing: for `crawl`, the one command that fills a store.
-    fn create_store(&self) -> Result<Store> {
-        Store::open(&self.store).map_err(anyhow::Error::new)
-    }
-
-    /// The store, which must exist: for the commands that write to one (review, serve,
-    /// `flags --new`). A read-only store is refused.
-    fn existing_store(&self) -> Result<Store> {
-        Store::open_existing(&self.store).map_err(anyhow::Error::new)
-    }
-
-    /// The store, which must exist: for the commands that only read. A read-only store (an
-    /// evidence copy) is read through a temporary copy, and stderr says so.
-    fn reading_store(&self) -> Result<Store> {
-        let store = Store::open_for_reading(&self.store).map_err(anyhow::Error::new)?;
-        if let Some(copy) = store.read_copy() {
-            // Said on stderr whatever the log level: the reader should know the store they
-            // named is not the one open, and where its copy's bytes went.
-            let _ = writeln!(
-                std::io::stderr(),
-                "claimwatch: store {} is read-only: reading a copy of it ({}) at {}, removed when \
-                 done; the store itself is not written",
-                self.store.display(),
-                claimwatch::config::human_size(copy.bytes()),
-                copy.path().display()
-            );
-        }
-        Ok(store)
-    }
 }
 
 /// Parses the command line, runs the command and returns the exit code.
@@ -229,51 +216,78 @@ pub fn main() -> std::process::ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    logging::init(cli.verbose);
-    if matches!(cli.command, Command::Crawl { .. }) {
-        if let Err(e) = shutdown::listen_for_signals() {
-            tracing::warn!("cannot listen for SIGTERM and SIGINT: {e}");
-        }
-        if let Err(e) = shutdown::watch_outputs() {
-            tracing::warn!("cannot watch stdout and stderr: {e}");
-        }
+    // A crawl or a desk may carry out commands for other processes, whose log lines it routes
+    // back to them.
+    let may_hold = matches!(cli.command, Command::Crawl { .. } | Command::Serve { .. });
+    logging::init(cli.verbose, may_hold);
+    if may_hold && let Err(e) = shutdown::listen_for_signals() {
+        tracing::warn!("cannot listen for SIGTERM and SIGINT: {e}");
     }
-    let result = match &cli.command {
-        Command::Crawl { only } => crawl::run(&cli, only),
-        Command::Flags(args) => flags::run(&cli, args),
+    if matches!(cli.command, Command::Crawl { .. })
+        && let Err(e) = shutdown::watch_outputs()
+    {
+        tracing::warn!("cannot watch stdout and stderr: {e}");
+    }
+    let mut session = Session::process();
+    let exit = if matches!(cli.command, Command::Demo) {
+        let result = demo::refuse_store_options(&matches).and_then(|()| run(&cli, &mut session));
+        finish(&cli, &mut session, result)
+    } else if cli.command.uses_store() {
+        share::run_or_forward(&cli, &mut session)
+    } else {
+        execute(&cli, &mut session)
+    };
+    exit.into()
+}
+
+/// Runs the command in `s` to its exit code, its error printed.
+pub fn execute(cli: &Cli, s: &mut Session) -> Exit {
+    let result = run(cli, s);
+    finish(cli, s, result)
+}
+
+/// Runs the command; its error is the caller's to print.
+fn run(cli: &Cli, s: &mut Session) -> Result<Exit> {
+    match &cli.command {
+        Command::Crawl { only } => crawl::run(cli, s, only),
+        Command::Flags(args) => flags::run(cli, s, args),
         Command::Claims {
             positional,
             target_ids,
             all,
         } => {
             let ids: Vec<String> = positional.iter().chain(target_ids).cloned().collect();
-            claims::run(&cli, &ids, *all)
+            claims::run(cli, s, &ids, *all)
         }
-        Command::Diff { what, from, to } => diff::run(&cli, what, *from, *to),
-        Command::History { what } => history::run(&cli, what),
-        Command::Show { capture } => show::run(&cli, *capture),
-        Command::Review { id, status, note } => review::run(&cli, id, *status, note.as_deref()),
-        Command::Serve { addr, token } => serve::run(&cli, *addr, token.as_deref()),
+        Command::Diff { what, from, to } => diff::run(cli, s, what, *from, *to),
+        Command::History { what } => history::run(cli, s, what),
+        Command::Show { capture } => show::run(cli, s, *capture),
+        Command::Review { id, status, note } => review::run(cli, s, id, *status, note.as_deref()),
+        Command::Serve { addr, token } => serve::run(cli, s, *addr, token.as_deref()),
         Command::Report {
             out,
             since,
             target_ids,
-        } => report::run(&cli, out, *since, target_ids),
-        Command::Export(command) => export::run(&cli, command),
-        Command::Check => check::run(&cli),
-        Command::Targets { command } => targets::run(&cli, command),
-        Command::Verify { head } => verify::run(&cli, head.as_deref()),
-        Command::Demo => demo::refuse_store_options(&matches).and_then(|()| demo::run()),
-    };
+        } => report::run(cli, s, out, *since, target_ids),
+        Command::Export(command) => export::run(cli, s, command),
+        Command::Check => check::run(cli, s),
+        Command::Targets { command } => targets::run(cli, s, command),
+        Command::Verify { head } => verify::run(cli, s, head.as_deref()),
+        Command::Demo => demo::run(s),
+    }
+}
+
+/// The exit code of a command's result; an error is printed on the command's stderr.
+fn finish(cli: &Cli, s: &mut Session, result: Result<Exit>) -> Exit {
     match result {
-        Ok(exit) => exit.into(),
+        Ok(exit) => exit,
         // A crawl that could not print its summary failed (it says so itself).
         Err(err) if !matches!(cli.command, Command::Crawl { .. }) && is_broken_pipe(&err) => {
-            Exit::Ok.into()
+            Exit::Ok
         }
         Err(err) => {
-            let _ = writeln!(std::io::stderr(), "error: {err:#}");
-            Exit::Failed.into()
+            let _ = writeln!(s.err, "error: {err:#}");
+            Exit::Failed
         }
     }
 }

@@ -7,12 +7,19 @@ use anyhow::{Result, bail};
 use chrono::Utc;
 
 use super::Cli;
+use super::session::Session;
 use claimwatch::cases::cases;
 use claimwatch::exit::Exit;
 use claimwatch::flags::{Review, ReviewStatus};
 
-pub fn run(cli: &Cli, id: &str, status: ReviewStatus, note: Option<&str>) -> Result<Exit> {
-    let store = cli.existing_store()?;
+pub fn run(
+    cli: &Cli,
+    s: &mut Session,
+    id: &str,
+    status: ReviewStatus,
+    note: Option<&str>,
+) -> Result<Exit> {
+    let store = s.existing_store(cli)?;
     let flags = store.flags()?;
     let ids: Vec<String> = if flags.iter().any(|f| f.flag_id == id) {
         vec![id.to_string()]
@@ -30,7 +37,7 @@ pub fn run(cli: &Cli, id: &str, status: ReviewStatus, note: Option<&str>) -> Res
         note: note.map(str::to_string),
         reviewed_at: Some(chrono::SubsecRound::trunc_subsecs(Utc::now(), 0)),
     };
-    let mut out = std::io::stdout().lock();
+    let out = &mut s.out;
     for flag_id in &ids {
         store.set_review(flag_id, review.clone())?;
         writeln!(out, "flag {flag_id}: {}", status.as_str())?;

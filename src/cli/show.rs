@@ -5,14 +5,15 @@ use std::io::Write;
 use anyhow::{Result, bail};
 
 use super::Cli;
+use super::session::Session;
 use claimwatch::claims::Matcher;
 use claimwatch::exit::Exit;
 use claimwatch::show::capture;
 use claimwatch::text::terminal_safe;
 
-pub fn run(cli: &Cli, id: u64) -> Result<Exit> {
-    let config = cli.load_config()?;
-    let store = cli.reading_store()?;
+pub fn run(cli: &Cli, s: &mut Session, id: u64) -> Result<Exit> {
+    let config = s.config(cli)?;
+    let store = s.reading_store(cli)?;
     let matcher = Matcher::new(&config.manufacturers, &config.rules, &config.disabled_packs)?;
     let Some(view) = capture(&store, &matcher, id)? else {
         bail!(
@@ -20,7 +21,7 @@ pub fn run(cli: &Cli, id: u64) -> Result<Exit> {
             store.path().display()
         );
     };
-    let mut out = std::io::stdout().lock();
+    let out = &mut s.out;
     for (label, value) in &view.fields {
         writeln!(out, "{label:<13} {}", terminal_safe(value))?;
     }

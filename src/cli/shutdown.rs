@@ -10,11 +10,16 @@
 //! Signals are heard on a thread of their own, so that they are answered whatever the run's
 //! runtime is doing, and after it has shut down; another watches stdout and stderr for their
 //! reader going away.
+//!
+//! A crawl carried out by the process holding the store for another (see `super::share`) has a
+//! [`Stop`] of its own inside the holder's: it stops when the holder does, or when the process
+//! that asked for it is stopped or goes away, and never ends the holder's process.
 
 use std::io;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use claimwatch::exit::Exit;
@@ -22,13 +27,14 @@ use claimwatch::exit::Exit;
 /// How long a stopped run has to flush the store and exit before the process ends anyway.
 pub const GRACE: Duration = Duration::from_secs(10);
 
-/// Why a run was stopped.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a run was stopped. Serialisable: a command carried out by the process holding the store
+/// is stopped for the reasons of the process that asked for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StopReason {
     /// SIGTERM or SIGINT.
-    Signal(&'static str),
+    Signal(String),
     /// Writing to stdout or stderr failed.
-    OutputFailed { stream: &'static str, error: String },
+    OutputFailed { stream: String, error: String },
 }
 
 impl StopReason {
@@ -41,43 +47,96 @@ impl StopReason {
             }
         }
     }
+
+    /// The reader of `stream` went away.
+    pub fn reader_gone(stream: &str) -> StopReason {
+        StopReason::OutputFailed {
+            stream: stream.to_string(),
+            error: "its reader is gone".into(),
+        }
+    }
 }
 
-struct Shutdown {
+/// How one command is stopped: the process's own (signals, its outputs), or that of a command
+/// carried out for another process, which stops with its holder and when its asker says so.
+pub struct Stop {
     token: CancellationToken,
     reason: OnceLock<StopReason>,
+    /// A stop of the parent is a stop of this one, for its reason.
+    parent: Option<Arc<Stop>>,
+    /// The process's own stop ends the process after [`GRACE`]; a command carried out for
+    /// another process must not end the process that carries it out.
+    ends_process: bool,
 }
 
-static SHUTDOWN: LazyLock<Shutdown> = LazyLock::new(|| Shutdown {
-    token: CancellationToken::new(),
-    reason: OnceLock::new(),
+static PROCESS: LazyLock<Arc<Stop>> = LazyLock::new(|| {
+    Arc::new(Stop {
+        token: CancellationToken::new(),
+        reason: OnceLock::new(),
+        parent: None,
+        ends_process: true,
+    })
 });
 
-/// The token a run watches: cancelled when the run must stop.
-pub fn token() -> CancellationToken {
-    SHUTDOWN.token.clone()
-}
+impl Stop {
+    /// This process's stop: signals and lost outputs request it.
+    pub fn process() -> Arc<Stop> {
+        PROCESS.clone()
+    }
 
-/// Why the run was stopped, if it was.
-pub fn reason() -> Option<&'static StopReason> {
-    SHUTDOWN.reason.get()
-}
+    /// A stop of its own for a command carried out inside `parent`'s.
+    pub fn within(parent: &Arc<Stop>) -> Arc<Stop> {
+        Arc::new(Stop {
+            token: parent.token.child_token(),
+            reason: OnceLock::new(),
+            parent: Some(parent.clone()),
+            ends_process: false,
+        })
+    }
 
-/// Stops the run: the first reason given is the one reported. From now on the process has
-/// [`GRACE`] to end. Cheap and safe to call from anywhere, a log writer included.
-pub fn request(reason: StopReason) {
-    if SHUTDOWN.reason.set(reason).is_ok() {
-        SHUTDOWN.token.cancel();
-        let watchdog = std::thread::Builder::new()
-            .name("shutdown deadline".into())
-            .spawn(|| {
-                std::thread::sleep(GRACE);
-                exit_now();
-            });
-        if watchdog.is_err() {
-            // No thread for the deadline: end now rather than risk never ending.
-            exit_now();
+    /// The token a run watches: cancelled when the run must stop.
+    pub fn token(&self) -> CancellationToken {
+        self.token.clone()
+    }
+
+    /// Why the run was stopped, if it was.
+    pub fn reason(&self) -> Option<StopReason> {
+        self.reason
+            .get()
+            .cloned()
+            .or_else(|| self.parent.as_ref().and_then(|p| p.reason()))
+    }
+
+    /// Why this command itself was stopped, leaving aside its parent's reasons: a desk whose own
+    /// stderr failed has not lost the stderr of a command it carries out for another process.
+    pub fn own_reason(&self) -> Option<&StopReason> {
+        self.reason.get()
+    }
+
+    /// Stops the run: the first reason given is the one reported. The process's own stop gives
+    /// the process [`GRACE`] to end. Cheap and safe to call from anywhere, a log writer
+    /// included.
+    pub fn request(&self, reason: StopReason) {
+        if self.reason.set(reason).is_ok() {
+            self.token.cancel();
+            if self.ends_process {
+                end_after_grace();
+            }
         }
+    }
+}
+
+/// From now on the process has [`GRACE`] to end.
+fn end_after_grace() {
+    let watchdog = std::thread::Builder::new()
+        .name("shutdown deadline".into())
+        .spawn(|| {
+            std::thread::sleep(GRACE);
+            exit_now();
+        });
+    if watchdog.is_err() {
+        // No thread for the deadline: end now rather than risk never ending.
+        exit_now();
     }
 }
 
@@ -125,10 +184,7 @@ pub fn watch_outputs() -> io::Result<()> {
                     Err(_) => return,
                 }
                 if let Some(gone) = events.iter().find(|e| e.is_error() || e.is_write_closed()) {
-                    request(StopReason::OutputFailed {
-                        stream: STREAMS[gone.token().0],
-                        error: "its reader is gone".into(),
-                    });
+                    Stop::process().request(StopReason::reader_gone(STREAMS[gone.token().0]));
                     return;
                 }
             }
@@ -162,14 +218,51 @@ pub fn listen_for_signals() -> io::Result<()> {
                         Some(()) = int.recv() => "SIGINT",
                         else => return,
                     };
-                    if reason().is_some() {
+                    let stop = Stop::process();
+                    if stop.reason().is_some() {
                         // Already stopping, and asked again: the user does not want to wait.
                         exit_now();
                     }
-                    request(StopReason::Signal(name));
-                    tracing::warn!("{name}: interrupted; the crawl stops and the store is flushed");
+                    stop.request(StopReason::Signal(name.to_string()));
+                    tracing::warn!("{name}: interrupted; stopping, and the store is flushed");
                 }
             });
         })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A holder's stop that, unlike the process's, does not end the test process.
+    fn holder() -> Arc<Stop> {
+        Arc::new(Stop {
+            token: CancellationToken::new(),
+            reason: OnceLock::new(),
+            parent: None,
+            ends_process: false,
+        })
+    }
+
+    #[test]
+    fn a_command_stops_alone_and_with_its_holder_and_keeps_its_first_reason() {
+        let holder = holder();
+        let asked = Stop::within(&holder);
+        asked.request(StopReason::reader_gone("stdout"));
+        assert!(asked.token().is_cancelled());
+        assert!(!holder.token().is_cancelled(), "the holder goes on");
+        assert_eq!(holder.reason(), None);
+
+        let other = Stop::within(&holder);
+        holder.request(StopReason::Signal("SIGTERM".into()));
+        assert!(other.token().is_cancelled());
+        assert_eq!(other.reason(), Some(StopReason::Signal("SIGTERM".into())));
+        assert_eq!(
+            other.own_reason(),
+            None,
+            "the holder's reason is not its own"
+        );
+        assert_eq!(asked.reason(), Some(StopReason::reader_gone("stdout")));
+    }
 }

@@ -3,9 +3,9 @@
 
 use anyhow::{Result, bail};
 
+use super::session::OpenStore;
 use claimwatch::config::Config;
 use claimwatch::crawl::canonical::canonical_str;
-use claimwatch::store::Store;
 
 /// Checks that every id names a target of the watch-list (`crawl` can only crawl those).
 pub fn check_in_config(config: &Config, ids: &[String]) -> Result<()> {
@@ -25,7 +25,7 @@ pub fn check_in_config(config: &Config, ids: &[String]) -> Result<()> {
 /// Checks that every id names a target of the watch-list or one the store holds captures of (a
 /// target taken off the watch-list keeps its history). `config` is `None` when the command does
 /// not need targets.toml and it could not be read.
-pub fn check_known(config: Option<&Config>, store: &Store, ids: &[String]) -> Result<()> {
+pub fn check_known(config: Option<&Config>, store: &OpenStore, ids: &[String]) -> Result<()> {
     let known = config_ids(config);
     for id in ids {
         if known.contains(id) || store.has_target(id)? {
@@ -46,7 +46,7 @@ pub fn check_known(config: Option<&Config>, store: &Store, ids: &[String]) -> Re
 
 /// For commands that take a target id or a URL: fails unless `what` is a URL or names a
 /// known target (see [`check_known`]).
-pub fn check_target_or_url(config: Option<&Config>, store: &Store, what: &str) -> Result<()> {
+pub fn check_target_or_url(config: Option<&Config>, store: &OpenStore, what: &str) -> Result<()> {
     if canonical_str(what).is_some() {
         return Ok(());
     }

@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use super::Cli;
+use super::session::Session;
 use claimwatch::exit::Exit;
 use claimwatch::import::{self, ImportPlan, ListFormat, ListedEntity};
 
 /// What `claimwatch targets` does.
-#[derive(Debug, clap::Subcommand)]
+#[derive(Debug, clap::Subcommand, serde::Serialize, serde::Deserialize)]
 pub enum TargetsCommand {
     /// Adds the entities of a sanctions or screening list that have a website as targets:
     /// prints the change to targets.toml as a diff, or makes it with --write. Existing targets
@@ -30,13 +31,19 @@ pub enum TargetsCommand {
     },
 }
 
-pub fn run(cli: &Cli, command: &TargetsCommand) -> Result<Exit> {
+pub fn run(cli: &Cli, s: &mut Session, command: &TargetsCommand) -> Result<Exit> {
     match command {
-        TargetsCommand::Import { from, file, write } => import(cli, *from, file, *write),
+        TargetsCommand::Import { from, file, write } => import(cli, s, *from, file, *write),
     }
 }
 
-fn import(cli: &Cli, format: ListFormat, file: &Path, write: bool) -> Result<Exit> {
+fn import(
+    cli: &Cli,
+    s: &mut Session,
+    format: ListFormat,
+    file: &Path,
+    write: bool,
+) -> Result<Exit> {
     let list = import::read(format, file)?;
     let old_text = match std::fs::read_to_string(&cli.targets) {
         Ok(text) => text,
@@ -46,13 +53,14 @@ fn import(cli: &Cli, format: ListFormat, file: &Path, write: bool) -> Result<Exi
         }
     };
     let plan = import::plan(&old_text, &cli.targets, list, format)?;
-    report(&plan, file, format).context("cannot write the summary")?;
+    report(&mut s.err, &plan, file, format).context("cannot write the summary")?;
     if plan.added.is_empty() {
         return Ok(Exit::Ok);
     }
     if write {
         write_atomically(&cli.targets, &old_text, &plan.new_text)?;
-        eprintln!(
+        writeln!(
+            s.err,
             "wrote {} new {} to {}",
             plan.added.len(),
             if plan.added.len() == 1 {
@@ -61,10 +69,10 @@ fn import(cli: &Cli, format: ListFormat, file: &Path, write: bool) -> Result<Exi
                 "targets"
             },
             cli.targets.display()
-        );
+        )?;
     } else {
         let label = cli.targets.display().to_string();
-        let mut out = std::io::stdout().lock();
+        let out = &mut s.out;
         out.write_all(import::unified_diff(&plan.old_text, &plan.new_text, &label).as_bytes())
             .context("cannot write the diff")?;
         out.flush().context("cannot write the diff")?;
@@ -73,8 +81,12 @@ fn import(cli: &Cli, format: ListFormat, file: &Path, write: bool) -> Result<Exi
 }
 
 /// The summary, on stderr so that stdout is the diff alone (for `patch`, or a review).
-fn report(plan: &ImportPlan, file: &Path, format: ListFormat) -> std::io::Result<()> {
-    let mut err = std::io::stderr().lock();
+fn report(
+    err: &mut dyn Write,
+    plan: &ImportPlan,
+    file: &Path,
+    format: ListFormat,
+) -> std::io::Result<()> {
     let parties = plan.added.len() + plan.present.len() + plan.without_website.len();
     writeln!(
         err,

@@ -6,12 +6,13 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::Cli;
+use super::session::Session;
 use claimwatch::exit::Exit;
 
-pub fn run(cli: &Cli, recorded_head: Option<&str>) -> Result<Exit> {
-    let store = cli.reading_store()?;
+pub fn run(cli: &Cli, s: &mut Session, recorded_head: Option<&str>) -> Result<Exit> {
+    let store = s.reading_store(cli)?;
     let report = store.check_integrity(recorded_head)?;
-    let mut out = std::io::stdout().lock();
+    let out = &mut s.out;
     for problem in &report.problems {
         writeln!(out, "PROBLEM {problem}")?;
     }

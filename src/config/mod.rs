@@ -102,11 +102,18 @@ pub const BUILT_IN_PACKS: &[&str] = &["military", "partner"];
 impl Config {
     /// Reads and validates a `targets.toml`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        Config::load_as(path, path)
+    }
+
+    /// Reads and validates the `targets.toml` at `path`, naming it `shown` in messages and in
+    /// [`Config::path`]: the path as its user gave it, relative to a directory other than this
+    /// process's.
+    pub fn load_as(path: &Path, shown: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
-            path: path.to_path_buf(),
+            path: shown.to_path_buf(),
             error,
         })?;
-        Config::parse(&text, path)
+        Config::parse(&text, shown)
     }
 
     /// Parses and validates `text`; `path` is used only in messages.

@@ -12,7 +12,10 @@ use super::ftm;
 use super::record::{Flag, FlagCapture, FlagClaim};
 
 /// The `--format` of `claimwatch flags`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Jsonl,
     Csv,

@@ -25,7 +25,9 @@ use crate::config::{ConfigError, ListRef};
 pub use plan::{Added, ImportPlan, Present, plan, unified_diff};
 
 /// The kinds of list file `targets import` reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 pub enum ListFormat {
     /// FollowTheMoney entities, one JSON object a line, as OpenSanctions publishes them.
     Ftm,

@@ -5,6 +5,10 @@
 //! Nothing found is an error of the check itself: a record that does not decode is reported
 //! like any other problem, and the check goes on. Claims are not stored on their own: they are
 //! read from the documents, which are checked.
+//!
+//! The check may run while a crawl writes (carried out by the process holding the store): it
+//! checks the store as it stood when it began, the custody log up to the head it read first and
+//! the captures it read, and leaves what was written since to the next check.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -66,17 +70,16 @@ impl Store {
     ) -> Result<IntegrityReport, StoreError> {
         let mut report = IntegrityReport::default();
         let mut problems = Problems::default();
+        let start = self.custody_head()?;
         let damaged = self.check_bodies(&mut report, &mut problems)?;
-        let documents = self.check_documents(&mut report, &mut problems)?;
+        self.check_documents(&mut report, &mut problems)?;
         let runs = self.run_ids(&mut problems)?;
         let mut record_digests: Vec<(&'static str, String, String)> = Vec::new();
-        let captures = self.check_captures(
-            &mut report,
-            &mut problems,
-            &runs.0,
-            &documents,
-            &mut record_digests,
-        )?;
+        let captures =
+            self.check_captures(&mut report, &mut problems, &runs.0, &mut record_digests)?;
+        // Captures stored after the scan above are the next check's: references to them are
+        // not dangling.
+        let newest = captures.keys().max().copied().unwrap_or(0);
         for (digest, ids) in damaged {
             let users: Vec<String> = captures
                 .iter()
@@ -89,9 +92,14 @@ impl Store {
             };
             problems.add(format!("body {digest}"), detail);
         }
-        self.check_indexes(&mut problems, &captures)?;
-        let flag_ids =
-            self.check_flags(&mut report, &mut problems, &captures, &mut record_digests)?;
+        self.check_indexes(&mut problems, &captures, newest)?;
+        let flag_ids = self.check_flags(
+            &mut report,
+            &mut problems,
+            &captures,
+            newest,
+            &mut record_digests,
+        )?;
         for (run, flag) in runs.1 {
             if !flag_ids.contains(&flag) {
                 problems.add(
@@ -100,11 +108,12 @@ impl Store {
                 );
             }
         }
-        let logged = self.check_chain(&mut report, &mut problems, recorded_head)?;
+        let logged = self.check_chain(&mut report, &mut problems, recorded_head, start.as_ref())?;
         if report.custody_entries == 0 {
             report.not_logged_yet = !record_digests.is_empty();
         } else {
-            check_against_log(&mut problems, &logged, &record_digests);
+            let until = start.as_ref().map_or(0, |head| head.seq);
+            check_against_log(&mut problems, &logged, &record_digests, until);
         }
         report.problems = problems.0;
         Ok(report)
@@ -137,18 +146,15 @@ impl Store {
         Ok(damaged)
     }
 
-    /// Re-hashes every content-addressed document and reads every one keyed by its capture;
-    /// returns the keys of those that are stored.
+    /// Re-hashes every content-addressed document and reads every one keyed by its capture.
     fn check_documents(
         &self,
         report: &mut IntegrityReport,
         problems: &mut Problems,
-    ) -> Result<HashSet<Vec<u8>>, StoreError> {
-        let mut stored = HashSet::new();
+    ) -> Result<(), StoreError> {
         for entry in self.documents.iter() {
             let (key, value) = entry?;
             report.documents += 1;
-            stored.insert(key.to_vec());
             let json = match decompress("documents", &key, &value) {
                 Ok(json) => json,
                 Err(e) => {
@@ -165,7 +171,7 @@ impl Store {
                 problems.add(format!("document {}", show_key(&key)), e.to_string());
             }
         }
-        Ok(stored)
+        Ok(())
     }
 
     /// The ids of the stored runs, and the flags each says it raised.
@@ -196,7 +202,6 @@ impl Store {
         report: &mut IntegrityReport,
         problems: &mut Problems,
         runs: &HashSet<u64>,
-        documents: &HashSet<Vec<u8>>,
         digests: &mut Vec<(&'static str, String, String)>,
     ) -> Result<HashMap<u64, Known>, StoreError> {
         let mut known = HashMap::new();
@@ -243,9 +248,11 @@ impl Store {
                 None if record.has_document => Some(super::keys::id_key(record.id).to_vec()),
                 None => None,
             };
-            if (record.has_document || record.document_sha256.is_some())
-                && !document_key.is_some_and(|key| documents.contains(&key))
-            {
+            let document_stored = match &document_key {
+                Some(key) => self.documents.contains_key(key)?,
+                None => false,
+            };
+            if (record.has_document || record.document_sha256.is_some()) && !document_stored {
                 problems.add(&subject, "names a document that is not stored");
             }
             known.insert(
@@ -266,6 +273,7 @@ impl Store {
         &self,
         problems: &mut Problems,
         captures: &HashMap<u64, Known>,
+        newest: u64,
     ) -> Result<(), StoreError> {
         for (tree, index, field) in [
             (&self.by_url, "by_url", "url"),
@@ -279,6 +287,9 @@ impl Store {
                 };
                 let name = String::from_utf8_lossy(&key[..split]);
                 let id = id_from_key(index, &key[split + 1..])?;
+                if id > newest {
+                    continue;
+                }
                 let matches = captures.get(&id).map(|known| match field {
                     "url" => known.url == name,
                     _ => known.target == name,
@@ -306,7 +317,7 @@ impl Store {
                 }
             };
             for id in std::iter::once(page.last_capture).chain(page.last_good_capture) {
-                if !captures.contains_key(&id) {
+                if id <= newest && !captures.contains_key(&id) {
                     problems.add(
                         format!("page {} of {}", page.url, page.target),
                         format!("names capture {id}, which is not stored"),
@@ -323,6 +334,7 @@ impl Store {
         report: &mut IntegrityReport,
         problems: &mut Problems,
         captures: &HashMap<u64, Known>,
+        newest: u64,
         digests: &mut Vec<(&'static str, String, String)>,
     ) -> Result<HashSet<String>, StoreError> {
         let mut ids = HashSet::new();
@@ -351,7 +363,7 @@ impl Store {
                 ("after", Some(&flag.after)),
             ];
             for (side, capture) in sides {
-                if let Some(detail) = capture.and_then(|c| stands_on(c, captures)) {
+                if let Some(detail) = capture.and_then(|c| stands_on(c, captures, newest)) {
                     problems.add(&subject, format!("{side}: {detail}"));
                 }
             }
@@ -368,10 +380,13 @@ impl Store {
         report: &mut IntegrityReport,
         problems: &mut Problems,
         recorded_head: Option<&str>,
+        start: Option<&CustodyHead>,
     ) -> Result<Logged, StoreError> {
         let mut logged = Logged::new();
         let mut previous: Option<CustodyEntry> = None;
         let mut recorded_found = false;
+        // Whether the head the check began with is an entry (`None`: not met).
+        let mut start_found: Option<bool> = None;
         for item in self.custody_entries() {
             let entry = match item? {
                 Ok(entry) => entry,
@@ -412,6 +427,9 @@ impl Store {
                 );
             }
             recorded_found |= recorded_head == Some(entry.hash.as_str());
+            if start.is_some_and(|head| head.seq == entry.seq) {
+                start_found = Some(entry.hash == start.map_or("", |head| head.hash.as_str()));
+            }
             logged.insert(
                 (entry.kind.record(), entry.id.clone()),
                 (entry.seq, entry.record_sha256.clone()),
@@ -422,19 +440,26 @@ impl Store {
             seq: entry.seq,
             hash: entry.hash,
         });
-        let stored_head = self.custody_head();
-        match (&last, stored_head) {
-            (last, Ok(head)) if *last == head => {}
-            (last, Ok(head)) => problems.add(
+        // Entries appended while the check ran follow the head it began with; that head must
+        // be an entry, and the one the chain reached then.
+        if let Some(head) = start
+            && start_found != Some(true)
+        {
+            problems.add(
                 "custody log",
                 format!(
-                    "the head kept in the store is {} but the last entry is {}: entries were \
-                     removed or added outside claimwatch",
-                    describe_head(head.as_ref()),
-                    describe_head(last.as_ref())
+                    "the head kept in the store is entry {} ({}) but the chain's entry {} is \
+                     {}: entries were removed or rewritten outside claimwatch",
+                    head.seq,
+                    head.hash,
+                    head.seq,
+                    if start_found.is_some() {
+                        "another"
+                    } else {
+                        "missing"
+                    }
                 ),
-            ),
-            (_, Err(e)) => problems.add("custody log", format!("its head does not read: {e}")),
+            );
         }
         if let Some(hash) = recorded_head
             && !recorded_found
@@ -453,13 +478,12 @@ impl Store {
 }
 
 /// Whether a flag's capture is stored and has the digest the flag repeats; `Some(why)` if not.
-fn stands_on(capture: &FlagCapture, captures: &HashMap<u64, Known>) -> Option<String> {
-    let Some(known) = capture
-        .capture_id
-        .parse::<u64>()
-        .ok()
-        .and_then(|id| captures.get(&id))
-    else {
+fn stands_on(capture: &FlagCapture, captures: &HashMap<u64, Known>, newest: u64) -> Option<String> {
+    let id = capture.capture_id.parse::<u64>().ok();
+    if id.is_some_and(|id| id > newest) {
+        return None;
+    }
+    let Some(known) = id.and_then(|id| captures.get(&id)) else {
         return Some(format!(
             "names capture {}, which is not stored",
             capture.capture_id
@@ -480,6 +504,7 @@ fn check_against_log(
     problems: &mut Problems,
     logged: &Logged,
     records: &[(&'static str, String, String)],
+    until: u64,
 ) {
     let mut seen = HashSet::new();
     for (kind, id, digest) in records {
@@ -490,6 +515,9 @@ fn check_against_log(
                 subject,
                 "is not in the custody log (stored outside claimwatch)",
             ),
+            // Logged again after the check began (a review): read before that, and the next
+            // check's to compare.
+            Some((seq, _)) if *seq > until => {}
             Some((seq, then)) if then != digest => problems.add(
                 subject,
                 format!(
@@ -502,7 +530,7 @@ fn check_against_log(
     }
     let mut missing: Vec<_> = logged
         .iter()
-        .filter(|((kind, id), _)| !seen.contains(&(*kind, id.as_str())))
+        .filter(|((kind, id), (seq, _))| *seq <= until && !seen.contains(&(*kind, id.as_str())))
         .collect();
     missing.sort_by_key(|(_, (seq, _))| *seq);
     for ((kind, id), (seq, _)) in missing {
@@ -510,13 +538,6 @@ fn check_against_log(
             format!("{kind} {id}"),
             format!("is not stored, but custody entry {seq} logged it: it was deleted"),
         );
-    }
-}
-
-fn describe_head(head: Option<&CustodyHead>) -> String {
-    match head {
-        Some(head) => format!("entry {} ({})", head.seq, head.hash),
-        None => "none".to_string(),
     }
 }
 

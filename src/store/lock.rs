@@ -19,9 +19,10 @@ use super::StoreError;
 /// The lock file's name inside the store directory.
 pub(super) const LOCK_FILE: &str = "claimwatch.lock";
 
-/// Who holds the store, as written into the lock file (one JSON line).
+/// Who holds the store, as written into the lock file (one JSON line). Also how a process that
+/// asks the holder for something says who it is, so a refusal can name it the same way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct Holder {
+pub struct Holder {
     pub pid: u32,
     pub command: String,
     pub since: DateTime<Utc>,
@@ -72,7 +73,7 @@ pub(super) fn describe_contents(bytes: &[u8]) -> String {
 
 /// Takes the store's lock without waiting, creating the lock file if needed, and records this
 /// process as the holder. The lock lasts as long as the returned file stays open.
-pub(super) fn acquire(store_dir: &Path) -> Result<File, StoreError> {
+pub(super) fn acquire(store_dir: &Path) -> Result<(File, Holder), StoreError> {
     let path = store_dir.join(LOCK_FILE);
     let io = StoreError::io(&path);
     // No truncate on open: until the lock is ours, the contents belong to the holder and are
@@ -97,13 +98,14 @@ pub(super) fn acquire(store_dir: &Path) -> Result<File, StoreError> {
         }
         Err(TryLockError::Error(source)) => return Err(io(source)),
     }
-    let mut line = serde_json::to_vec(&Holder::current())
+    let holder = Holder::current();
+    let mut line = serde_json::to_vec(&holder)
         .expect("a struct of a number and two strings always serialises");
     line.push(b'\n');
     file.set_len(0).map_err(io)?;
     file.write_all(&line).map_err(io)?;
     file.sync_data().map_err(io)?;
-    Ok(file)
+    Ok((file, holder))
 }
 
 #[cfg(test)]

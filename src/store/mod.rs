@@ -24,8 +24,10 @@
 //! | meta       | "schema", "next_id", "next_run", "custody_head" | "1", counters, JSON [`CustodyHead`] |
 //!
 //! One process at a time: [`Store::open`] takes `<store>/claimwatch.lock` before sled's own
-//! lock, so a refusal can say which process holds the store. A store that must not be written
-//! (an evidence copy) is read through a temporary copy ([`Store::open_for_reading`]).
+//! lock, so a refusal can say which process holds the store. A holder that answers the others
+//! does so on the Unix socket [`SOCKET_FILE`] beside it (the command line's business, not the
+//! store's: the store only names the place). A store that must not be written (an evidence
+//! copy) is read through a temporary copy ([`Store::open_for_reading`]).
 //!
 //! Every capture, flag and review is logged in the custody log (a hash chain) in the
 //! transaction that stores it; [`Store::check_integrity`] checks the whole store against it.
@@ -60,11 +62,16 @@ pub use custody::{CustodyEntry, CustodyHead, CustodyKind, GENESIS};
 pub use error::StoreError;
 pub use health::{DownCause, HealthRecord, SiteHealth};
 pub use integrity::{IntegrityReport, Problem};
+pub use lock::Holder;
 pub use notifiers::{FlagPosition, NotifierState};
 pub use records::*;
 
 use codec::{from_json, to_json};
 use keys::id_key;
+
+/// The Unix socket inside the store directory on which the process holding the store answers
+/// the others.
+pub const SOCKET_FILE: &str = "claimwatch.sock";
 
 /// The schema this build reads and writes, kept in the meta tree.
 const SCHEMA_VERSION: &str = "1";
@@ -103,6 +110,8 @@ pub struct Store {
     /// Where each notifier's deliveries stand.
     notifiers: sled::Tree,
     meta: sled::Tree,
+    /// This process, as the lock file names it.
+    holder: Holder,
     /// Declared after sled's handles so it closes after them: the lock must outlive them, or a
     /// process waiting for it could find sled's own lock still taken.
     _lock: File,
@@ -147,7 +156,7 @@ impl Store {
     }
 
     fn open_writable(path: &Path) -> Result<Store, StoreError> {
-        let lock = lock::acquire(path)?;
+        let (lock, holder) = lock::acquire(path)?;
         remove_unfinished_snapshots(path)?;
         let db = sled::Config::new()
             .path(path)
@@ -186,6 +195,7 @@ impl Store {
             notifiers: db.open_tree("notifiers")?,
             meta,
             db,
+            holder,
             _lock: lock,
             copy: None,
         })
@@ -230,6 +240,11 @@ impl Store {
     /// The directory the store lives in, as given to [`Store::open`].
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The process holding the store (this one), as its lock file names it to others.
+    pub fn holder(&self) -> &Holder {
+        &self.holder
     }
 
     /// A fresh id for a capture or run. sled's ids start at 0; ours start at 1 so that 0 never

@@ -109,14 +109,20 @@ async fn every_line_of_the_summary_is_dated_and_a_dead_host_is_said_in_words() {
     );
 }
 
-/// A flag of `severity`, detected at `time`, with `id`.
+/// A flag of target `site`, of `severity`, detected at `time`, with `id`.
 fn flag(id: &str, severity: &str, time: &str) -> Flag {
+    flag_of("site", id, severity, time)
+}
+
+/// A flag of `target` (its name "`target` Co."), of `severity`, detected at `time`, with `id`,
+/// standing on capture 1.
+pub(crate) fn flag_of(target: &str, id: &str, severity: &str, time: &str) -> Flag {
     let capture =
         json!({"capture_id": "1", "captured_at": time, "http_status": 200, "sha256": null});
     serde_json::from_value(json!({
         "schema_version": 1, "flag_id": id, "flag_type": "claim_added", "scope": "site",
         "category": "military", "severity": severity,
-        "target": {"id": "site", "name": "site Co."}, "url": "http://site.example/",
+        "target": {"id": target, "name": format!("{target} Co.")}, "url": "http://site.example/",
         "claim": {"text": format!("claim {id}"), "lang": "en", "rule": "military-en",
                   "terms": ["military"], "manufacturer": null},
         "before": null, "after": capture, "first_seen": time, "last_seen": time,

@@ -13,6 +13,7 @@
 
 mod support;
 
+mod cases;
 mod claims;
 mod commands;
 mod config_errors;
@@ -33,4 +34,5 @@ mod politeness;
 mod regression;
 mod review;
 mod rotation;
+mod sharing;
 mod unchanged;

@@ -8,7 +8,7 @@ use crate::support::*;
 
 const WINDOWS_1251_PAGE: &str = "<html><head><meta charset=\"windows-1251\"><title>Радиокомп</title></head><body><nav><a href=\"/\">Главная</a></nav><p>Мы поставляем компоненты для предприятий оборонной промышленности.</p><p>Компания основана в 2005 году.</p></body></html>";
 
-async fn two_versions() -> (Workspace, Server) {
+pub(crate) async fn two_versions() -> (Workspace, Server) {
     let partner = "<p>Sinno is a cooperative partner of Texas Instruments and Analog Devices.</p>\
                    <img src=\"/ti.png\" alt=\"Texas Instruments\">";
     let (handler, version) = versioned(vec![

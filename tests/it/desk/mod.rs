@@ -221,6 +221,16 @@ impl Desk {
         format!("{}{path}", self.base)
     }
 
+    /// SIGKILL, as a crash or the OOM killer would: nothing is cleaned up.
+    pub async fn kill(mut self) -> Workspace {
+        self.child.start_kill().expect("SIGKILL the desk");
+        tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+            .await
+            .expect("the desk died within 30 s of SIGKILL")
+            .expect("wait for the desk");
+        self.ws
+    }
+
     /// SIGTERM, and the exit status once it has flushed and let go of the store.
     pub async fn stop(mut self) -> (Workspace, ExitStatus) {
         let pid = self.child.id().expect("the desk is running") as libc::pid_t;
