@@ -735,7 +735,7 @@ async fn robots_and_sitemap_requests_wait_their_turn_like_pages() {
     let ws = Workspace::new(&target(
         "site",
         &server.url("/"),
-        "rate = \"4/s\"\nburst = 1\ntimeout = \"5s\"",
+        "rate = \"2/s\"\nburst = 1\ntimeout = \"5s\"",
     ));
     crawl_ok(&ws).await;
     let hits = server.hits();
@@ -743,5 +743,6 @@ async fn robots_and_sitemap_requests_wait_their_turn_like_pages() {
         server.paths(),
         ["/robots.txt", "/sitemap.xml", "/", "/a.html"]
     );
-    assert_spaced(&hits, Duration::from_millis(230), "rate 4/s, burst 1");
+    // Arrival times carry the connection setup of the first request: 20% slack.
+    assert_spaced(&hits, Duration::from_millis(400), "rate 2/s, burst 1");
 }
