@@ -23,7 +23,7 @@ mod stages;
 
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,7 +31,7 @@ use anyhow::{Context, Result, bail};
 use claimwatch::demo::server;
 use tokio_util::sync::CancellationToken;
 
-use measure::{Measured, crawl_once};
+use measure::{Measured, crawl_once, describe_build};
 use site::SiteSpec;
 use stages::stage_costs;
 
@@ -211,33 +211,6 @@ fn main() -> Result<()> {
 
     dir.close().context("remove the bench's temp dir")?;
     Ok(())
-}
-
-/// Says which profile built the binary, from where cargo put it.
-fn describe_build(binary: &Path, bench_mode: bool) -> String {
-    let profile_dir = binary
-        .parent()
-        .and_then(Path::file_name)
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let optimized = profile_dir != "debug";
-    let this = if cfg!(debug_assertions) {
-        "debug assertions on"
-    } else {
-        "debug assertions off"
-    };
-    let mut text = format!(
-        "built in target/{profile_dir}: {} (this bench: {this})",
-        if optimized {
-            "optimized"
-        } else {
-            "NOT optimized"
-        }
-    );
-    if bench_mode && !optimized {
-        text.push_str(" -- WARNING: numbers from a debug build mean little");
-    }
-    text
 }
 
 fn targets_toml(addrs: &[SocketAddr]) -> String {

@@ -114,7 +114,7 @@ pub fn crawl_once(
 
 /// Waits for `pid` (our child) and returns its wait status and its own rusage. Kills it after
 /// `limit`, so the bench always ends.
-fn wait_with_rusage(pid: libc::pid_t, limit: Duration) -> Result<(libc::c_int, libc::rusage)> {
+pub fn wait_with_rusage(pid: libc::pid_t, limit: Duration) -> Result<(libc::c_int, libc::rusage)> {
     let started = Instant::now();
     let mut killed = false;
     loop {
@@ -125,7 +125,7 @@ fn wait_with_rusage(pid: libc::pid_t, limit: Duration) -> Result<(libc::c_int, l
         let reaped = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
         if reaped == pid {
             if killed {
-                bail!("claimwatch crawl took longer than {limit:?}; killed");
+                bail!("the claimwatch child took longer than {limit:?}; killed");
             }
             return Ok((status, usage));
         }
@@ -134,7 +134,7 @@ fn wait_with_rusage(pid: libc::pid_t, limit: Duration) -> Result<(libc::c_int, l
             if err.kind() == std::io::ErrorKind::Interrupted {
                 continue;
             }
-            return Err(err).context("wait4 on the crawl");
+            return Err(err).context("wait4 on the claimwatch child");
         }
         if !killed && started.elapsed() > limit {
             // SAFETY: plain syscall on our own child, which has not been reaped yet.
@@ -156,7 +156,7 @@ fn self_cpu() -> Result<Duration> {
     Ok(timeval(usage.ru_utime) + timeval(usage.ru_stime))
 }
 
-fn timeval(t: libc::timeval) -> Duration {
+pub fn timeval(t: libc::timeval) -> Duration {
     Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
         + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
 }
@@ -193,4 +193,31 @@ fn number_before(line: &str, word: &str) -> Option<u64> {
 fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// Says which profile built the binary, from where cargo put it.
+pub fn describe_build(binary: &Path, bench_mode: bool) -> String {
+    let profile_dir = binary
+        .parent()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let optimized = profile_dir != "debug";
+    let this = if cfg!(debug_assertions) {
+        "debug assertions on"
+    } else {
+        "debug assertions off"
+    };
+    let mut text = format!(
+        "built in target/{profile_dir}: {} (this bench: {this})",
+        if optimized {
+            "optimized"
+        } else {
+            "NOT optimized"
+        }
+    );
+    if bench_mode && !optimized {
+        text.push_str(" -- WARNING: numbers from a debug build mean little");
+    }
+    text
 }
