@@ -41,10 +41,10 @@ pub fn site(index: usize) -> Site {
     for (path, label) in PATHS {
         let mut body = format!("<h1>{label}</h1>\n");
         match path {
-            "/about.html" if index % 4 == 0 => body.push_str(
+            "/about.html" if index.is_multiple_of(4) => body.push_str(
                 "<p>We supply military and aerospace customers with MIL-STD-883 screened parts.</p>\n",
             ),
-            "/partners.html" if index % 5 == 0 => body.push_str(
+            "/partners.html" if index.is_multiple_of(5) => body.push_str(
                 "<p>We are an authorized distributor of Texas Instruments and Analog Devices.</p>\n",
             ),
             _ => {}
