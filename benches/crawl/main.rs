@@ -5,8 +5,8 @@
 //! lists, tables, some Chinese text, internal and external links), splits them across four sites
 //! served by the demo server on 127.0.0.1 (one port each, so four targets crawl concurrently),
 //! writes a `targets.toml` with a fast rate, and runs the binary twice against the unchanged
-//! sites. For each run it prints wall time, pages, pages/s, the child's own peak RSS and CPU
-//! time (from `wait4`), the store's size on disk and its
+//! sites. For each run it prints wall time, pages, pages/s, the child's own peak RSS (from its /proc
+//! status) and CPU time (from `wait4`), the store's size on disk and its
 //! [`StoreStats`](claimwatch::store::StoreStats); then the single-thread cost per page of the
 //! crawl's CPU stages, measured in-process on the same pages.
 //!

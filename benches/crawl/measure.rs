@@ -1,5 +1,5 @@
 //! One crawl by the real binary as a child process, measured: wall time, the child's own peak
-//! RSS and CPU time (from `wait4`), this process's CPU time (the servers), the summary it
+//! RSS (from its /proc status) and CPU time (from `wait4`), this process's CPU time (the servers), the summary it
 //! printed, and the store's size and stats afterwards.
 
 use std::fs::File;
@@ -13,7 +13,7 @@ use claimwatch::store::{Store, StoreStats};
 /// One measured crawl.
 pub struct Measured {
     pub wall: Duration,
-    /// The child's own peak resident set, from its `wait4` rusage.
+    /// The child's own peak resident set (see [`Waited::peak_rss_kib`]).
     pub max_rss_kib: i64,
     pub user: Duration,
     pub sys: Duration,
@@ -63,7 +63,11 @@ pub fn crawl_once(
     let pid = libc::pid_t::try_from(child.id()).context("child pid out of range")?;
     // Reaped here by wait4, for this child's own rusage; `child` is never waited on (dropping a
     // Child does not wait).
-    let (status, usage) = wait_with_rusage(pid, limit)?;
+    let Waited {
+        status,
+        usage,
+        peak_rss_kib,
+    } = wait_with_rusage(pid, limit)?;
     let wall = started.elapsed();
     let servers = self_cpu()?.saturating_sub(self_before);
     drop(child);
@@ -99,7 +103,7 @@ pub fn crawl_once(
         .context("read the store's stats")?;
     Ok(Measured {
         wall,
-        max_rss_kib: usage.ru_maxrss,
+        max_rss_kib: peak_rss_kib,
         user: timeval(usage.ru_utime),
         sys: timeval(usage.ru_stime),
         servers,
@@ -112,12 +116,29 @@ pub fn crawl_once(
     })
 }
 
-/// Waits for `pid` (our child) and returns its wait status and its own rusage. Kills it after
-/// `limit`, so the bench always ends.
-pub fn wait_with_rusage(pid: libc::pid_t, limit: Duration) -> Result<(libc::c_int, libc::rusage)> {
+/// How a child ended, and what it cost.
+pub struct Waited {
+    pub status: libc::c_int,
+    pub usage: libc::rusage,
+    /// The child's own peak resident set in KiB: the highest `VmHWM` its /proc status showed
+    /// while it ran. Not `ru_maxrss`: the exec of a child spawned with vfork (as Rust spawns)
+    /// records the parent's high-water mark as the child's, so a bench that serves thousands of
+    /// sites from its own process would measure itself. Polled every 2 ms, so a peak in the
+    /// child's last 2 ms can be missed; `ru_maxrss` when the child ended before a first look.
+    pub peak_rss_kib: i64,
+}
+
+/// Waits for `pid` (our child) and returns its wait status, its own rusage and its peak RSS.
+/// Kills it after `limit`, so the bench always ends.
+pub fn wait_with_rusage(pid: libc::pid_t, limit: Duration) -> Result<Waited> {
     let started = Instant::now();
+    let status_file = format!("/proc/{pid}/status");
+    let mut peak: Option<i64> = None;
     let mut killed = false;
     loop {
+        if let Some(hwm) = high_water_kib(&status_file) {
+            peak = Some(peak.map_or(hwm, |p| p.max(hwm)));
+        }
         let mut status: libc::c_int = 0;
         // SAFETY: rusage is plain integers; all zeroes is a valid value.
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -127,7 +148,11 @@ pub fn wait_with_rusage(pid: libc::pid_t, limit: Duration) -> Result<(libc::c_in
             if killed {
                 bail!("the claimwatch child took longer than {limit:?}; killed");
             }
-            return Ok((status, usage));
+            return Ok(Waited {
+                status,
+                peak_rss_kib: peak.unwrap_or(usage.ru_maxrss),
+                usage,
+            });
         }
         if reaped == -1 {
             let err = std::io::Error::last_os_error();
@@ -143,6 +168,13 @@ pub fn wait_with_rusage(pid: libc::pid_t, limit: Duration) -> Result<(libc::c_in
         }
         std::thread::sleep(Duration::from_millis(2));
     }
+}
+
+/// `VmHWM` of a /proc status file, in KiB; `None` once the process has exited.
+fn high_water_kib(status_file: &str) -> Option<i64> {
+    let text = std::fs::read_to_string(status_file).ok()?;
+    let line = text.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// User + system CPU time of this whole process so far.

@@ -4,10 +4,11 @@
 //! (six linked pages of a few KB each, some with claims; see `sites`), each on its own loopback
 //! address, writes a `targets.toml` with concurrency 50 and a fast rate, and runs the
 //! release-built binary: `check`, a first crawl, and an unchanged re-crawl. For each it reports
-//! wall time, the child's CPU time per page and peak RSS (from `wait4`), and the store's bytes
+//! wall time, the child's CPU time per page (from `wait4`) and peak RSS, and the store's bytes
 //! on disk per capture (for the re-crawl, the store's growth over the captures it added: what
 //! history costs when nothing changed). Then it times `check` on a generated watch-list of
-//! `SCALE_CHECK_TARGETS` (default 100,000) targets.
+//! `SCALE_CHECK_TARGETS` (default 100,000) targets. `SCALE_BINARY=/path/to/claimwatch` measures
+//! another build (an earlier commit's) on the same sites.
 //!
 //! What should hold: peak memory bounded by what is crawled at once (concurrency), not by the
 //! number of targets; CPU per page flat; `check` linear. The ratios of the largest size to the
@@ -32,7 +33,7 @@ use anyhow::{Context, Result, bail};
 use claimwatch::demo::server;
 use tokio_util::sync::CancellationToken;
 
-use measure::{Measured, crawl_once, describe_build, wait_with_rusage};
+use measure::{Measured, Waited, crawl_once, describe_build, wait_with_rusage};
 use sites::PAGES_PER_SITE;
 
 const DEFAULT_SITES: &[usize] = &[1000, 5000];
@@ -76,7 +77,11 @@ fn main() -> Result<()> {
         Err(_) => SMOKE_CHECK_TARGETS,
     };
 
-    let binary = PathBuf::from(env!("CARGO_BIN_EXE_claimwatch"));
+    // Another build can be measured against this one's sites (a build of an earlier commit).
+    let binary = std::env::var_os("SCALE_BINARY").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_claimwatch")),
+        PathBuf::from,
+    );
     println!("== claimwatch scale benchmark ==");
     println!("binary:  {}", binary.display());
     println!("         {}", describe_build(&binary, bench_mode));
@@ -212,7 +217,11 @@ fn check(binary: &Path, targets: &Path) -> Result<Checked> {
         .spawn()
         .with_context(|| format!("start {} check", binary.display()))?;
     let pid = libc::pid_t::try_from(child.id()).context("child pid out of range")?;
-    let (status, usage) = wait_with_rusage(pid, Duration::from_secs(600))?;
+    let Waited {
+        status,
+        peak_rss_kib,
+        ..
+    } = wait_with_rusage(pid, Duration::from_secs(600))?;
     let wall = started.elapsed();
     drop(child);
     if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
@@ -223,7 +232,7 @@ fn check(binary: &Path, targets: &Path) -> Result<Checked> {
     }
     Ok(Checked {
         wall,
-        max_rss_kib: usage.ru_maxrss,
+        max_rss_kib: peak_rss_kib,
     })
 }
 
