@@ -335,10 +335,18 @@ impl Crawling<'_> {
                 Some(Ok(response)) => {
                     let fallback = attempt.clone();
                     let last_good = self.last_good.get(pending.url.as_str()).cloned();
+                    let store = self.job.store.clone();
                     let permit = self.job.cpu.clone().acquire_owned().await;
                     tokio::task::spawn_blocking(move || {
                         let _permit = permit;
-                        attempt.responded(response, max_body, last_good.as_ref())
+                        let mut capture = attempt.responded(response, max_body, last_good.as_ref());
+                        // A shared document's links are read from the store here, off the
+                        // async threads, like an extracted document's are found here.
+                        capture.links = capture
+                            .links
+                            .take()
+                            .or_else(|| kept_links(&store, &capture));
+                        capture
                     })
                     .await
                     .unwrap_or_else(|e| {
@@ -363,8 +371,10 @@ impl Crawling<'_> {
             let links: Vec<Url> = if self.frontier.too_deep(depth) {
                 Vec::new()
             } else {
-                self.links_of(&capture)
+                capture
+                    .links
                     .iter()
+                    .flatten()
                     .filter(|l| !self.frontier.has_seen(l))
                     .filter_map(|l| canonical_str(l))
                     .filter(|u| self.scope.wants(u))
@@ -389,31 +399,6 @@ impl Crawling<'_> {
             self.settings.max_pages,
             self.frontier.queued()
         );
-    }
-
-    /// The links of a capture's document: extracted now, or kept with the document it shares
-    /// with an earlier capture.
-    fn links_of(&self, capture: &NewCapture) -> Vec<String> {
-        if let Some(links) = &capture.links {
-            return links.clone();
-        }
-        if let Some(document) = &capture.document {
-            return document.links.iter().map(|l| l.url.clone()).collect();
-        }
-        let Some(digest) = &capture.same_document_as_before else {
-            return Vec::new();
-        };
-        match self.job.store.document_links(digest) {
-            Ok(links) => links.unwrap_or_default(),
-            Err(e) => {
-                tracing::warn!(
-                    "{}: cannot read the links of {}: {e}",
-                    capture.target,
-                    capture.url
-                );
-                Vec::new()
-            }
-        }
     }
 
     /// Waits for the host's turn and fetches, retrying 429/503 with back-off. `None` when the
@@ -554,5 +539,22 @@ fn log_capture(record: &CaptureRecord) {
     match &record.error {
         Some(error) => tracing::info!("{} {status} {} {size} ({error})", record.target, record.url),
         None => tracing::info!("{} {status} {} {size}", record.target, record.url),
+    }
+}
+
+/// The links kept with the stored document a capture shares with an earlier one (`None` for a
+/// capture that shares none).
+fn kept_links(store: &Store, capture: &NewCapture) -> Option<Vec<String>> {
+    let digest = capture.same_document_as_before.as_ref()?;
+    match store.document_links(digest) {
+        Ok(links) => links,
+        Err(e) => {
+            tracing::warn!(
+                "{}: cannot read the links of {}: {e}",
+                capture.target,
+                capture.url
+            );
+            None
+        }
     }
 }
