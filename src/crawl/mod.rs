@@ -77,14 +77,35 @@ where
 {
     let hosts = Arc::new(Hosts::new(shared_host_rates(targets)));
     let robots = Arc::new(RobotsCache::default());
-    let clients = Arc::new(HttpClients::new(Arc::new(options.resolve)));
+    let resolve = Arc::new(options.resolve);
+    let mut clients = Arc::new(HttpClients::new(resolve.clone()));
+    let renew_every = clients_renewed_every(shared.concurrency);
     // Targets stop on a signal, or when the store fails; only the first is an interruption.
     let stop = cancel.child_token();
     let permits = Arc::new(Semaphore::new(shared.concurrency.max(1)));
     let finished = Arc::new(finished);
 
     let mut tasks = tokio::task::JoinSet::new();
+    let mut results: Vec<Option<T>> = std::iter::repeat_with(|| None)
+        .take(targets.len())
+        .collect();
     for (index, target) in targets.iter().enumerate() {
+        // A task is made only when a slot is free, so memory follows the targets crawled at
+        // once, not the length of the watch-list. After a stop the rest still get their task: it
+        // ends at once, with the outcome an interrupted target reports.
+        let permit = permits
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the permits are never closed");
+        while let Some(joined) = tasks.try_join_next() {
+            store_result(&mut results, joined);
+        }
+        if index > 0 && index % renew_every == 0 {
+            // A client keeps idle connections to every host it reached: a fresh one lets those
+            // of finished targets go, while the running targets keep the old one they hold.
+            clients = Arc::new(HttpClients::new(resolve.clone()));
+        }
         let crawl = TargetCrawl {
             target: (*target).clone(),
             store: store.clone(),
@@ -97,24 +118,32 @@ where
             cpu: shared.cpu.clone(),
             store_failure: shared.store_failure.clone(),
         };
-        let permits = permits.clone();
         let finished = finished.clone();
         tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await;
+            let _permit = permit;
             let outcome = crawl.run().await;
             (index, finished(outcome).await)
         });
     }
-    let mut results: Vec<Option<T>> = std::iter::repeat_with(|| None)
-        .take(targets.len())
-        .collect();
     while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok((index, result)) => results[index] = Some(result),
-            Err(e) => tracing::error!("a target's crawl task failed: {e}"),
-        }
+        store_result(&mut results, joined);
     }
     results
+}
+
+/// Puts a finished target's result in its place.
+fn store_result<T>(results: &mut [Option<T>], joined: Result<(usize, T), tokio::task::JoinError>) {
+    match joined {
+        Ok((index, result)) => results[index] = Some(result),
+        Err(e) => tracing::error!("a target's crawl task failed: {e}"),
+    }
+}
+
+/// After how many targets the HTTP clients are renewed: rarely enough that connections are
+/// reused across a run's targets sharing hosts, often enough that idle connections to finished
+/// targets do not pile up with the watch-list.
+fn clients_renewed_every(concurrency: usize) -> usize {
+    (concurrency.max(1) * 4).max(64)
 }
 
 /// Several targets may share a host: it gets the slowest of their rates.

@@ -108,8 +108,9 @@ fn rfc3339(time: DateTime<Utc>) -> String {
 #[derive(Debug, Clone)]
 pub struct SiteSnapshot {
     pub health: SiteHealth,
-    /// This run's capture of the site's first seed, or its last capture.
-    pub latest: CaptureRecord,
+    /// This run's capture of the site's first seed, or its last capture: its id only, since
+    /// every target's snapshot is held until the whole run is done and few raise a flag.
+    pub latest: u64,
     /// The site's last good capture before this run.
     pub last_good: Option<u64>,
 }
@@ -119,7 +120,7 @@ pub fn snapshot(run: &TargetRun<'_>) -> Option<SiteSnapshot> {
     let attempts: Vec<_> = run.captures.iter().map(attempt_of).collect();
     Some(SiteSnapshot {
         health: health_of(&attempts)?,
-        latest: seed_capture(run)?.clone(),
+        latest: seed_capture(run)?.id,
         last_good: run
             .pages_before
             .iter()
@@ -159,13 +160,19 @@ pub fn record_site_health(
         Some(id) => store.capture(id)?,
         None => None,
     };
+    // Written earlier in this run: missing means the store lost it.
+    let latest = store
+        .capture(site.latest)?
+        .ok_or_else(|| StoreError::Corrupt {
+            what: format!("capture {} of this run is missing", site.latest),
+        })?;
     let flag = health_flag(HealthFlagParts {
         target,
         change,
         recent: &assessment.recent,
         run: run_id,
         last_good: last_good.as_ref(),
-        now: &site.latest,
+        now: &latest,
         detected_at: now,
     });
     Ok(store.insert_flag(&flag)?.then_some(flag))

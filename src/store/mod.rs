@@ -137,6 +137,9 @@ impl ReadCopy {
     }
 }
 
+/// The most memory sled's page cache may hold.
+const STORE_CACHE_BYTES: u64 = 32 * 1024 * 1024;
+
 impl Store {
     /// Opens the store at `path`, creating it if missing (only `crawl` should). Fails with [`StoreError::Held`] when
     /// another process has it open.
@@ -160,6 +163,9 @@ impl Store {
         remove_unfinished_snapshots(path)?;
         let db = sled::Config::new()
             .path(path)
+            // Bodies are read once per capture and records once per run: a page cache of sled's
+            // default 1 GiB only lets memory grow with the store, not speed anything up.
+            .cache_capacity(STORE_CACHE_BYTES)
             .open()
             .map_err(|err| sled_open_error(path, err))?;
         let meta = db.open_tree("meta")?;

@@ -412,3 +412,33 @@ async fn only_crawls_the_named_targets() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("nope"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_watch_list_longer_than_a_client_generation_is_crawled_whole() {
+    // Targets get their task as a slot frees, and the HTTP clients are renewed every 64
+    // targets at concurrency 2: every target is still crawled once, and none fails.
+    const TARGETS: usize = 150;
+    let handler: Handler = Arc::new(|path: &str| {
+        if path.starts_with("/t") {
+            page(&[], &format!("the page of {path}"))
+        } else {
+            Reply::not_found()
+        }
+    });
+    let server = Server::start("127.0.0.1", 0, handler)
+        .await
+        .expect("server");
+    let mut config = String::from(
+        "[crawl]\nrate = \"1000/s\"\nburst = 50\ntimeout = \"5s\"\nconcurrency = 2\nmax_pages = 1\n",
+    );
+    for i in 0..TARGETS {
+        config += &target(&format!("t{i}"), &server.url(&format!("/t{i}/")), "");
+    }
+    let ws = Workspace::new(&config);
+    let output = crawl_ok(&ws).await;
+    for i in 0..TARGETS {
+        assert_eq!(server.count(&format!("/t{i}/")), 1, "target t{i}");
+        let line = summary_line(&output, &format!("t{i}"));
+        assert!(!line.contains("FAILED"), "{line}");
+    }
+}
