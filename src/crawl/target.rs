@@ -2,6 +2,8 @@
 //! then one page at a time: robots, politeness, fetch, capture, links.
 
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -417,9 +419,14 @@ impl Crawling<'_> {
                 _ = host.wait_turn() => {}
             }
             let in_scope = |u: &Url| self.scope.host_in_scope(u);
+            // A redirect hop is a request to the host it leads to, and waits for its turn.
+            let wait_turn = |u: &Url| -> Pin<Box<dyn Future<Output = ()> + Send>> {
+                let host = self.host(u);
+                Box::pin(async move { host.wait_turn().await })
+            };
             let result = tokio::select! {
                 _ = cancel.cancelled() => return None,
-                result = self.fetcher.get(url, &in_scope, max_body) => result,
+                result = self.fetcher.get(url, &in_scope, &wait_turn, max_body) => result,
             };
             let throttled = matches!(&result, Ok(r) if r.status == 429 || r.status == 503);
             if !throttled {

@@ -2,7 +2,9 @@
 //! one deadline for all hops and the body, and the body cut at `max_body` while it streams.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::IpAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -116,6 +118,15 @@ impl FetchSettings {
     }
 }
 
+/// What a fetch waits for before each redirect hop: the turn of the host the hop goes to.
+pub type WaitTurn<'a> = dyn Fn(&Url) -> Pin<Box<dyn Future<Output = ()> + Send>> + Sync + 'a;
+
+/// How one request of a fetch ended.
+enum Hop {
+    Redirect(Url),
+    Final(Box<Response>),
+}
+
 /// A response, after redirects, with its body (possibly cut).
 #[derive(Debug, Clone)]
 pub struct Response {
@@ -207,89 +218,105 @@ impl Fetcher {
     }
 
     /// GETs `url`, following redirects that stay in scope; all hops and the body share one
-    /// deadline of `timeout`.
+    /// deadline of `timeout`. Each hop after the first waits for `wait_turn` of the URL it
+    /// goes to first (the caller waits for the first), and that wait does not count against
+    /// the deadline: it is politeness, not the server being slow.
     pub async fn get(
         &self,
         url: &Url,
         in_scope: &(dyn Fn(&Url) -> bool + Sync),
+        wait_turn: &WaitTurn<'_>,
         max_body: u64,
     ) -> Result<Response, FetchError> {
         let started = Instant::now();
         let timeout = self.settings.timeout;
-        match tokio::time::timeout(timeout, self.get_inner(url, in_scope, max_body, started)).await
-        {
-            Ok(result) => result,
-            Err(_) => Err(FetchError::Timeout(timeout)),
-        }
-    }
-
-    async fn get_inner(
-        &self,
-        url: &Url,
-        in_scope: &(dyn Fn(&Url) -> bool + Sync),
-        max_body: u64,
-        started: Instant,
-    ) -> Result<Response, FetchError> {
+        let mut deadline = tokio::time::Instant::now() + timeout;
+        let mut waited = Duration::ZERO;
         let mut current = url.clone();
         let mut redirects = Vec::new();
         loop {
-            self.check_literal_host(&current)?;
-            let request_headers = self.request_headers(&current);
-            let mut request = self
-                .client
-                .get(current.clone())
-                .timeout(self.settings.timeout);
-            // `host` is the HTTP library's to write; the others are claimwatch's.
-            for (name, value) in request_headers.iter().skip(1) {
-                request = request.header(name.as_str(), value.as_str());
-            }
-            let response = request.send().await.map_err(|e| self.transport_error(&e))?;
-            let ip = response.remote_addr().map(|a| a.ip());
-            if let Some(ip) = ip {
-                check_address(ip, self.settings.allow_private)?;
-            }
-            let status = response.status();
-            if status.is_redirection()
-                && let Some(location) = response.headers().get(LOCATION)
-            {
-                let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
-                let next = current
-                    .join(location.trim())
-                    .map_err(|_| FetchError::BadRedirect(location.clone()))?;
-                if !matches!(next.scheme(), "http" | "https") {
-                    return Err(FetchError::BadRedirect(location));
+            let hop = tokio::time::timeout_at(deadline, self.hop(&current, in_scope, max_body));
+            match hop.await.map_err(|_| FetchError::Timeout(timeout))?? {
+                Hop::Redirect(next) => {
+                    if redirects.len() >= MAX_REDIRECTS {
+                        return Err(FetchError::TooManyRedirects);
+                    }
+                    redirects.push(next.clone());
+                    let waiting = Instant::now();
+                    wait_turn(&next).await;
+                    let wait = waiting.elapsed();
+                    waited += wait;
+                    deadline += wait;
+                    current = next;
                 }
-                if redirects.len() >= MAX_REDIRECTS {
-                    return Err(FetchError::TooManyRedirects);
+                Hop::Final(mut response) => {
+                    response.final_url = current;
+                    response.redirects = redirects;
+                    response.elapsed = started.elapsed().saturating_sub(waited);
+                    return Ok(*response);
                 }
-                self.check_literal_host(&next)?;
-                if !in_scope(&next) {
-                    return Err(FetchError::OutOfScope(next.to_string()));
-                }
-                redirects.push(next.clone());
-                current = next;
-                continue;
             }
-            let headers = kept_headers(response.headers());
-            let content_type = header_str(response.headers(), "content-type");
-            let retry_after = parse_retry_after(response.headers());
-            let mut exchange = exchange_of(&current, request_headers, &response);
-            let decoded = self.read_capped(response, max_body).await?;
-            exchange.content_decoded = decoded.codings;
-            return Ok(Response {
-                final_url: current,
-                redirects,
-                status: status.as_u16(),
-                headers,
-                content_type,
-                ip,
-                body: decoded.body,
-                truncated: decoded.truncated,
-                retry_after,
-                elapsed: started.elapsed(),
-                exchange,
-            });
         }
+    }
+
+    /// One request: where it redirects to (checked), or the response with its body.
+    async fn hop(
+        &self,
+        current: &Url,
+        in_scope: &(dyn Fn(&Url) -> bool + Sync),
+        max_body: u64,
+    ) -> Result<Hop, FetchError> {
+        self.check_literal_host(current)?;
+        let request_headers = self.request_headers(current);
+        let mut request = self
+            .client
+            .get(current.clone())
+            .timeout(self.settings.timeout);
+        // `host` is the HTTP library's to write; the others are claimwatch's.
+        for (name, value) in request_headers.iter().skip(1) {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        let response = request.send().await.map_err(|e| self.transport_error(&e))?;
+        let ip = response.remote_addr().map(|a| a.ip());
+        if let Some(ip) = ip {
+            check_address(ip, self.settings.allow_private)?;
+        }
+        let status = response.status();
+        if status.is_redirection()
+            && let Some(location) = response.headers().get(LOCATION)
+        {
+            let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
+            let next = current
+                .join(location.trim())
+                .map_err(|_| FetchError::BadRedirect(location.clone()))?;
+            if !matches!(next.scheme(), "http" | "https") {
+                return Err(FetchError::BadRedirect(location));
+            }
+            self.check_literal_host(&next)?;
+            if !in_scope(&next) {
+                return Err(FetchError::OutOfScope(next.to_string()));
+            }
+            return Ok(Hop::Redirect(next));
+        }
+        let headers = kept_headers(response.headers());
+        let content_type = header_str(response.headers(), "content-type");
+        let retry_after = parse_retry_after(response.headers());
+        let mut exchange = exchange_of(current, request_headers, &response);
+        let decoded = self.read_capped(response, max_body).await?;
+        exchange.content_decoded = decoded.codings;
+        Ok(Hop::Final(Box::new(Response {
+            final_url: current.clone(),
+            redirects: Vec::new(),
+            status: status.as_u16(),
+            headers,
+            content_type,
+            ip,
+            body: decoded.body,
+            truncated: decoded.truncated,
+            retry_after,
+            elapsed: Duration::ZERO,
+            exchange,
+        })))
     }
 
     /// The resolver never sees IP literals, so they are checked here.

@@ -11,4 +11,4 @@ mod decode;
 pub mod guard;
 pub mod post;
 
-pub use client::{Exchange, FetchError, FetchSettings, Fetcher, HttpClients, Response};
+pub use client::{Exchange, FetchError, FetchSettings, Fetcher, HttpClients, Response, WaitTurn};

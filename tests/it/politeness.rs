@@ -746,3 +746,52 @@ async fn robots_and_sitemap_requests_wait_their_turn_like_pages() {
     // Arrival times carry the connection setup of the first request: 20% slack.
     assert_spaced(&hits, Duration::from_millis(400), "rate 2/s, burst 1");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redirect_hops_wait_for_the_turn_of_the_host_they_lead_to() {
+    // A redirect hop is a request like any other: one within the host waits for the host's
+    // next turn, and one to another host of the target waits for that host's.
+    let other = Server::start(
+        "127.0.0.3",
+        0,
+        routes(vec![
+            ("/robots.txt", robots_txt("User-agent: *\n")),
+            ("/", page(&[], "the other host")),
+            ("/landing.html", page(&[], "landed")),
+        ]),
+    )
+    .await
+    .expect("other server");
+    let server = Server::start(
+        "127.0.0.2",
+        0,
+        routes(vec![
+            ("/robots.txt", robots_txt("User-agent: *\n")),
+            ("/", page(&["/old.html", "/away.html"], "home")),
+            ("/old.html", Reply::redirect("/new.html")),
+            ("/new.html", page(&[], "moved here")),
+            ("/away.html", Reply::redirect(&other.url("/landing.html"))),
+        ]),
+    )
+    .await
+    .expect("server");
+    let settings = "rate = \"2/s\"\nburst = 1\ntimeout = \"5s\"";
+    let ws = Workspace::new(&format!(
+        "[[target]]\nid = \"site\"\nname = \"site Co.\"\nseeds = [\"{}\", \"{}\"]\n{settings}\n",
+        server.url("/"),
+        other.url("/")
+    ));
+    crawl_ok(&ws).await;
+    assert_eq!(server.count("/new.html"), 1, "{:?}", server.paths());
+    assert_eq!(other.count("/landing.html"), 1, "{:?}", other.paths());
+    assert_spaced(
+        &server.hits(),
+        Duration::from_millis(400),
+        "rate 2/s on the first host",
+    );
+    assert_spaced(
+        &other.hits(),
+        Duration::from_millis(400),
+        "rate 2/s on the second host",
+    );
+}
