@@ -10,7 +10,9 @@ use crate::extract::Document;
 use super::codec::{compress, decompress, from_json, to_json};
 use super::custody::{self, CustodyKind, Logged};
 use super::keys::{check_name, id_key, index_id, index_key, name_prefix, page_key};
-use super::{CaptureRecord, NewCapture, Outcome, PageRecord, Store, StoreError, bodies};
+use super::{
+    CaptureRecord, NewCapture, Outcome, PageRecord, Store, StoreError, bodies, record_delta,
+};
 
 type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
 
@@ -76,6 +78,15 @@ impl Store {
         let url_key = index_key(&capture.url, id);
         let target_key = index_key(&capture.target, id);
         let page_key = page_key(&capture.target, &capture.url);
+        // The page's last capture is almost always the record this one reads most like.
+        let base = match self.pages.get(&page_key)? {
+            Some(stored) => {
+                let page: PageRecord = from_json("pages", &page_key, &stored)?;
+                record_delta::base_for(&self.captures, page.last_capture)?
+            }
+            None => None,
+        };
+        let stored_record = record_delta::pack(&record_json, base.as_ref())?;
 
         let capture_id = id.to_string();
         let logged = Logged::new(CustodyKind::Capture, &capture_id, &record_json);
@@ -119,7 +130,7 @@ impl Store {
                             };
                             new_body = true;
                         }
-                        captures.insert(&key[..], record_json.as_slice())?;
+                        captures.insert(&key[..], stored_record.as_slice())?;
                         if let (Some(json), Some(digest)) = (&document_json, &document_digest)
                             && documents.get(digest)?.is_none()
                         {
@@ -157,16 +168,34 @@ impl Store {
     pub fn capture(&self, id: u64) -> Result<Option<CaptureRecord>, StoreError> {
         let key = id_key(id);
         match self.captures.get(key)? {
-            Some(value) => from_json("captures", &key, &value).map(Some),
+            Some(value) => self.capture_from(&key, &value).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// A capture record from its stored value.
+    pub(super) fn capture_from(
+        &self,
+        key: &[u8],
+        value: &[u8],
+    ) -> Result<CaptureRecord, StoreError> {
+        from_json("captures", key, &self.capture_json(key, value)?)
+    }
+
+    /// A capture record's JSON from its stored value: the JSON its custody entry hashed.
+    pub(super) fn capture_json<'a>(
+        &self,
+        key: &[u8],
+        value: &'a [u8],
+    ) -> Result<std::borrow::Cow<'a, [u8]>, StoreError> {
+        record_delta::unpack(&self.captures, key, value)
     }
 
     /// Every capture, oldest first, read as it is iterated.
     pub fn all_captures(&self) -> impl Iterator<Item = Result<CaptureRecord, StoreError>> + '_ {
         self.captures.iter().map(|entry| {
             let (key, value) = entry?;
-            from_json("captures", &key, &value)
+            self.capture_from(&key, &value)
         })
     }
 

@@ -219,7 +219,8 @@ impl Store {
         for item in self.captures.iter() {
             let (key, value) = item?;
             let id = super::keys::id_from_key("captures", &key)?;
-            push(CustodyKind::Capture, &id.to_string(), &value);
+            let json = self.capture_json(&key, &value)?;
+            push(CustodyKind::Capture, &id.to_string(), &json);
         }
         for item in self.flags.iter() {
             let (key, value) = item?;

@@ -208,7 +208,14 @@ impl Store {
         for entry in self.captures.iter() {
             let (key, value) = entry?;
             report.captures += 1;
-            let record = match from_json::<CaptureRecord>("captures", &key, &value) {
+            let json = match self.capture_json(&key, &value) {
+                Ok(json) => json,
+                Err(e) => {
+                    problems.add(format!("capture {}", show_key(&key)), e.to_string());
+                    continue;
+                }
+            };
+            let record = match from_json::<CaptureRecord>("captures", &key, &json) {
                 Ok(record) => record,
                 Err(e) => {
                     problems.add(format!("capture {}", show_key(&key)), e.to_string());
@@ -220,7 +227,7 @@ impl Store {
             digests.push((
                 "capture",
                 id.to_string(),
-                hex::encode(Sha256::digest(&value)),
+                hex::encode(Sha256::digest(&json)),
             ));
             if id != record.id {
                 problems.add(&subject, format!("is stored under id {id}"));

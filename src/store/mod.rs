@@ -46,6 +46,7 @@ mod keys;
 mod lock;
 mod notifiers;
 mod read_only;
+mod record_delta;
 pub mod records;
 #[cfg(test)]
 mod tests;

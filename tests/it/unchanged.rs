@@ -191,3 +191,62 @@ async fn a_rule_added_between_runs_finds_its_claims_on_unchanged_pages() {
         "the new rule's claim is missing:\n{listed}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unchanged_capture_record_is_stored_small_and_reads_back_whole() {
+    // A re-crawl of an unchanged page used to add its whole record (request and response
+    // headers, TLS, digests: over a kilobyte) again. It is now a delta on the page's first
+    // record, and every command reads it as it was written.
+    let server = serve(vec![
+        ("/", Reply::html(ABOUT_V1)),
+        ("/news.html", Reply::html(NEWS)),
+    ])
+    .await;
+    let ws = one_target(&server, "");
+    for _ in 0..3 {
+        crawl_ok(&ws).await;
+    }
+    let records: Vec<(u64, usize, Vec<u8>)> = {
+        let db = sled::open(ws.store()).expect("open the database");
+        let captures = db.open_tree("captures").expect("captures");
+        captures
+            .iter()
+            .map(|entry| {
+                let (key, value) = entry.expect("reads");
+                let id = u64::from_be_bytes(key.as_ref().try_into().expect("an id"));
+                (id, value.len(), value.to_vec())
+            })
+            .collect()
+    };
+    let plain: Vec<_> = records.iter().filter(|r| r.2[0] == b'{').collect();
+    let deltas: Vec<_> = records.iter().filter(|r| r.2[0] == 0x01).collect();
+    assert_eq!(
+        (plain.len(), deltas.len()),
+        (2, 4),
+        "one record of JSON per page, then deltas"
+    );
+    let smallest_plain = plain.iter().map(|r| r.1).min().expect("a plain record");
+    for (id, size, _) in &deltas {
+        assert!(
+            size * 4 < smallest_plain,
+            "capture {id}: {size} bytes against {smallest_plain} for a whole record"
+        );
+    }
+    let store = ws.open_store();
+    for (id, _, _) in &deltas {
+        let record = store.capture(*id).expect("reads").expect("stored");
+        assert_eq!(record.id, *id);
+        assert!(record.evidence.is_some(), "capture {id} lost its evidence");
+    }
+    drop(store);
+    let shown = ws.run(&["show", &deltas[3].0.to_string()]).await;
+    assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
+    assert!(stdout(&shown).contains(&server.url("/")) || stdout(&shown).contains("news.html"));
+    let verified = ws.run(&["verify"]).await;
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+    assert!(
+        stdout(&verified).contains(": no problem"),
+        "{}",
+        stdout(&verified)
+    );
+}
