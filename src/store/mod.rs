@@ -139,7 +139,7 @@ impl ReadCopy {
 }
 
 /// The most memory sled's page cache may hold.
-const STORE_CACHE_BYTES: u64 = 32 * 1024 * 1024;
+const STORE_CACHE_BYTES: u64 = 8 * 1024 * 1024;
 
 impl Store {
     /// Opens the store at `path`, creating it if missing (only `crawl` should). Fails with [`StoreError::Held`] when
