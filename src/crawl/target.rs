@@ -22,7 +22,9 @@ use super::scope::Scope;
 use super::sitemap::{self, MAX_SITEMAP_BYTES};
 use crate::config::{CrawlSettings, Target, human_size};
 use crate::fetch::{FetchError, FetchSettings, Fetcher, HttpClients, Response};
-use crate::store::{CaptureRecord, NewCapture, PageRecord, Store, TargetCounts};
+use crate::store::{
+    CaptureRecord, NewCapture, PageRecord, PutOutcome, Store, StoreError, TargetCounts,
+};
 
 /// At most this many sitemap files are read per target per run.
 const MAX_SITEMAP_FILES: usize = 10;
@@ -332,49 +334,25 @@ impl Crawling<'_> {
                 started_at: Utc::now(),
                 ..attempt
             };
-            let capture = match self.polite_get(&host, &pending.url, max_body).await {
+            let found = match self.polite_get(&host, &pending.url, max_body).await {
                 None => break,
                 Some(Ok(response)) => {
-                    let fallback = attempt.clone();
                     let last_good = self.last_good.get(pending.url.as_str()).cloned();
-                    let store = self.job.store.clone();
-                    let permit = self.job.cpu.clone().acquire_owned().await;
-                    tokio::task::spawn_blocking(move || {
-                        let _permit = permit;
-                        let mut capture = attempt.responded(response, max_body, last_good.as_ref());
-                        // A shared document's links are read from the store here, off the
-                        // async threads, like an extracted document's are found here.
-                        capture.links = capture
-                            .links
-                            .take()
-                            .or_else(|| kept_links(&store, &capture));
-                        capture
-                    })
-                    .await
-                    .unwrap_or_else(|e| {
-                        let reason = format!("extraction failed: {e}");
-                        fallback.failed(&FetchError::Transport(reason), 0)
-                    })
+                    self.read_and_store(attempt, response, last_good, max_body)
+                        .await
                 }
                 Some(Err(e)) => {
                     let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-                    attempt.failed(&e, elapsed)
+                    self.store(attempt.failed(&e, elapsed)).await
                 }
             };
-            if capture.same_document_as_before.is_some() {
-                tracing::debug!(
-                    "{id}: {}: the body of its last good capture again: not read again",
-                    pending.url
-                );
-            }
             // Links the frontier would refuse anyway (too deep, or seen) are not parsed: on an
             // unchanged site that is nearly all of them.
             let depth = pending.depth + 1;
             let links: Vec<Url> = if self.frontier.too_deep(depth) {
                 Vec::new()
             } else {
-                capture
-                    .links
+                found
                     .iter()
                     .flatten()
                     .filter(|l| !self.frontier.has_seen(l))
@@ -382,7 +360,6 @@ impl Crawling<'_> {
                     .filter(|u| self.scope.wants(u))
                     .collect()
             };
-            self.store(capture).await;
             let found = links.len();
             let queued = links
                 .into_iter()
@@ -511,13 +488,71 @@ impl Crawling<'_> {
         tracing::warn!(target = %self.job.target.id, "{message}");
     }
 
-    /// Writes a capture (on a blocking thread: sled and zstd are sync) and counts it.
-    async fn store(&mut self, capture: NewCapture) {
+    /// Reads a response into a capture and writes it, in one blocking task under a CPU permit
+    /// (decoding, parsing, hashing, zstd and sled are all sync): one hand-over between threads a
+    /// page, not two. Returns the capture's links.
+    async fn read_and_store(
+        &mut self,
+        attempt: Attempt,
+        response: Response,
+        last_good: Option<LastGood>,
+        max_body: u64,
+    ) -> Option<Vec<String>> {
+        let fallback = attempt.clone();
+        let store = self.job.store.clone();
+        let id = self.job.target.id.clone();
+        let permit = self.job.cpu.clone().acquire_owned().await;
+        let written = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let mut capture = attempt.responded(response, max_body, last_good.as_ref());
+            // A shared document's links are read from the store here, off the async threads,
+            // like an extracted document's are found here.
+            capture.links = capture
+                .links
+                .take()
+                .or_else(|| kept_links(&store, &capture));
+            if capture.same_document_as_before.is_some() {
+                tracing::debug!(
+                    "{id}: {}: the body of its last good capture again: not read again",
+                    capture.url
+                );
+            }
+            let links = capture.links.clone();
+            let kind = (capture.outcome, capture.status);
+            (store.put_capture(capture), kind, links)
+        })
+        .await;
+        match written {
+            Ok((written, (outcome, status), links)) => {
+                self.counts.count(outcome, status);
+                self.stored(written);
+                links
+            }
+            Err(e) => {
+                let reason = format!("extraction failed: {e}");
+                self.store(fallback.failed(&FetchError::Transport(reason), 0))
+                    .await
+            }
+        }
+    }
+
+    /// Writes a capture (on a blocking thread: sled and zstd are sync) and counts it. Returns
+    /// its links.
+    async fn store(&mut self, capture: NewCapture) -> Option<Vec<String>> {
         let store = self.job.store.clone();
         self.counts.count(capture.outcome, capture.status);
-        let written = tokio::task::spawn_blocking(move || store.put_capture(capture)).await;
+        let links = capture.links.clone();
+        match tokio::task::spawn_blocking(move || store.put_capture(capture)).await {
+            Ok(written) => self.stored(written),
+            Err(e) => tracing::error!(target = %self.job.target.id, "store task failed: {e}"),
+        }
+        links
+    }
+
+    /// Counts a capture written, or stops the run when the store failed.
+    fn stored(&mut self, written: Result<PutOutcome, StoreError>) {
         match written {
-            Ok(Ok(put)) => {
+            Ok(put) => {
                 log_capture(&put.record);
                 if put.new_body {
                     self.counts.new_bodies += 1;
@@ -528,13 +563,12 @@ impl Crawling<'_> {
                 }
                 self.captures.push(put.record);
             }
-            Ok(Err(e)) => {
+            Err(e) => {
                 self.note_error(&format!("cannot store a capture: {e}"));
                 if self.job.store_failure.set(e.to_string()).is_ok() {
                     self.job.cancel.cancel();
                 }
             }
-            Err(e) => tracing::error!(target = %self.job.target.id, "store task failed: {e}"),
         }
     }
 }
