@@ -243,10 +243,17 @@ fn with_job<R>(f: impl FnOnce(Option<&JobLog>) -> R) -> R {
     f(job.as_deref())
 }
 
+/// Threads for blocking work (reading pages, sled, DNS lookups).
+const BLOCKING_THREADS: usize = 16;
+
 /// A multi-threaded runtime whose threads log where the calling thread logs.
 pub fn runtime() -> io::Result<tokio::runtime::Runtime> {
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     builder.enable_all();
+    // Blocking threads read and write pages, one per target crawled at once by default (512 at
+    // most): each keeps its own compression contexts and allocator arena. A few per core keep
+    // the disk and the cores busy; the rest of the pages wait their turn in the queue.
+    builder.max_blocking_threads(BLOCKING_THREADS);
     if let Some(job) = JOB.with(|current| current.borrow().clone()) {
         builder.on_thread_start(move || enter_job(job.clone()));
     }

@@ -488,7 +488,7 @@ impl Crawling<'_> {
         tracing::warn!(target = %self.job.target.id, "{message}");
     }
 
-    /// Reads a response into a capture and writes it, in one blocking task under a CPU permit
+    /// Reads a response into a capture under a CPU permit and writes it, in one blocking task
     /// (decoding, parsing, hashing, zstd and sled are all sync): one hand-over between threads a
     /// page, not two. Returns the capture's links.
     async fn read_and_store(
@@ -503,7 +503,6 @@ impl Crawling<'_> {
         let id = self.job.target.id.clone();
         let permit = self.job.cpu.clone().acquire_owned().await;
         let written = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
             let mut capture = attempt.responded(response, max_body, last_good.as_ref());
             // A shared document's links are read from the store here, off the async threads,
             // like an extracted document's are found here.
@@ -519,6 +518,8 @@ impl Crawling<'_> {
             }
             let links = capture.links.clone();
             let kind = (capture.outcome, capture.status);
+            // Writing is mostly waiting on sled: other pages may be read meanwhile.
+            drop(permit);
             (store.put_capture(capture), kind, links)
         })
         .await;
