@@ -70,6 +70,9 @@ pub(super) fn pack(json: &[u8], base: Option<&Base>) -> Result<Vec<u8>, StoreErr
     };
     let compress = |cctx: &mut zstd::zstd_safe::CCtx<'static>| {
         cctx.set_parameter(zstd::zstd_safe::CParameter::CompressionLevel(LEVEL))?;
+        // Four bytes that make a delta decoded on a base changed since fail instead of
+        // reading as some other record.
+        cctx.set_parameter(zstd::zstd_safe::CParameter::ChecksumFlag(true))?;
         cctx.load_dictionary(&base.json)?;
         let mut packed = Vec::with_capacity(HEADER + zstd::zstd_safe::compress_bound(json.len()));
         packed.push(DELTA);
@@ -123,7 +126,12 @@ pub(super) fn unpack<'a>(
     };
     DCTX.with(|dctx| decompress(&mut dctx.borrow_mut()))
         .map(Cow::Owned)
-        .map_err(|code| damaged(zstd::zstd_safe::get_error_name(code).to_string()))
+        .map_err(|code| {
+            damaged(format!(
+                "its delta does not decode on its base, capture {id} (changed since?): {}",
+                zstd::zstd_safe::get_error_name(code)
+            ))
+        })
 }
 
 fn is_delta(value: &[u8]) -> bool {
@@ -190,7 +198,7 @@ mod tests {
     }
 
     #[test]
-    fn a_delta_whose_base_is_missing_is_named_as_damage() {
+    fn a_delta_whose_base_is_missing_or_changed_is_named_as_damage() {
         let captures = tree();
         captures.insert(id_key(1), record(1, 1)).expect("insert");
         let base = base_for(&captures, 1).expect("reads").expect("a base");
@@ -200,5 +208,15 @@ mod tests {
         assert!(error.to_string().contains("capture 1"), "{error}");
         let error = unpack(&captures, &id_key(2), &packed[..5]).expect_err("cut");
         assert!(error.to_string().contains("too short"), "{error}");
+        captures
+            .insert(id_key(1), &b"{\"id\":1}"[..])
+            .expect("insert");
+        let error = unpack(&captures, &id_key(2), &packed).expect_err("another base");
+        assert!(
+            error
+                .to_string()
+                .contains("does not decode on its base, capture 1"),
+            "{error}"
+        );
     }
 }

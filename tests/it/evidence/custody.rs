@@ -1,6 +1,6 @@
 //! The custody log and `verify`: a store edited by hand is caught, and says where.
 
-use super::{crawled_twice, run_ok};
+use super::{crawled_twice, edit_record, run_ok};
 use crate::support::*;
 
 /// The crawl's summary names the custody head, and `verify --head` accepts it; a body flipped
@@ -58,30 +58,4 @@ async fn verify_names_a_flipped_body_byte_and_an_edited_record() {
         "{shown}"
     );
     assert!(shown.contains("2 problems"), "{shown}");
-}
-
-/// Edits a stored capture record as someone who read docs/contract.md could: JSON as it is, or
-/// a delta (0x01, its base's id, a zstd frame with the base's JSON as dictionary) decoded and
-/// encoded again on the same base.
-fn edit_record(captures: &sled::Tree, id: u64, edit: impl Fn(String) -> String) {
-    let key = id.to_be_bytes();
-    let stored = captures.get(key).expect("reads").expect("the capture");
-    let edited = if stored[0] == b'{' {
-        edit(String::from_utf8(stored.to_vec()).expect("JSON")).into_bytes()
-    } else {
-        assert_eq!(stored[0], 0x01, "a delta");
-        let base_key: [u8; 8] = stored[1..9].try_into().expect("8 bytes");
-        let base = captures.get(base_key).expect("reads").expect("the base");
-        let json = zstd::bulk::Decompressor::with_dictionary(&base)
-            .expect("a decompressor")
-            .decompress(&stored[9..], 1 << 20)
-            .expect("decodes on its base");
-        let json = edit(String::from_utf8(json).expect("JSON"));
-        let frame = zstd::bulk::Compressor::with_dictionary(3, &base)
-            .expect("a compressor")
-            .compress(json.as_bytes())
-            .expect("encodes on its base");
-        [&stored[..9], &frame[..]].concat()
-    };
-    captures.insert(key, edited).expect("write");
 }

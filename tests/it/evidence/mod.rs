@@ -80,3 +80,53 @@ pub async fn run_ok(ws: &Workspace, args: &[&str]) -> std::process::Output {
     );
     output
 }
+
+/// Edits a stored capture record as someone who read docs/contract.md could: JSON as it is, a
+/// delta (0x01, its base's id, a zstd frame with the base's JSON as dictionary) decoded and
+/// encoded again on the same base. The deltas built on an edited base are encoded again on the
+/// edited one, so that only the record edited reads differently.
+pub fn edit_record(captures: &sled::Tree, id: u64, edit: impl Fn(String) -> String) {
+    let key = id.to_be_bytes();
+    let stored = captures.get(key).expect("reads").expect("the capture");
+    if stored[0] != b'{' {
+        assert_eq!(stored[0], 0x01, "a delta");
+        let base = captures
+            .get(&stored[1..9])
+            .expect("reads")
+            .expect("the base");
+        let json = edit(String::from_utf8(delta_decode(&stored[9..], &base)).expect("JSON"));
+        let frame = delta_encode(json.as_bytes(), &base);
+        captures
+            .insert(key, [&stored[..9], &frame[..]].concat())
+            .expect("write");
+        return;
+    }
+    let edited = edit(String::from_utf8(stored.to_vec()).expect("JSON")).into_bytes();
+    let dependents: Vec<(sled::IVec, Vec<u8>)> = captures
+        .iter()
+        .map(|entry| entry.expect("reads"))
+        .filter(|(_, value)| value[0] == 0x01 && value[1..9] == key)
+        .map(|(k, value)| (k, delta_decode(&value[9..], &stored)))
+        .collect();
+    captures.insert(key, edited.as_slice()).expect("write");
+    for (dependent, json) in dependents {
+        let frame = delta_encode(&json, &edited);
+        captures
+            .insert(dependent, [&[0x01][..], &key[..], &frame[..]].concat())
+            .expect("write");
+    }
+}
+
+fn delta_decode(frame: &[u8], base: &[u8]) -> Vec<u8> {
+    zstd::bulk::Decompressor::with_dictionary(base)
+        .expect("a decompressor")
+        .decompress(frame, 1 << 20)
+        .expect("decodes on its base")
+}
+
+fn delta_encode(json: &[u8], base: &[u8]) -> Vec<u8> {
+    zstd::bulk::Compressor::with_dictionary(3, base)
+        .expect("a compressor")
+        .compress(json)
+        .expect("encodes on its base")
+}

@@ -270,15 +270,11 @@ async fn files_rotate_at_the_size_limit_and_each_opens_with_a_warcinfo() {
     // A capture made before claimwatch kept the exchange still exports, and says what it lacks.
     let db = sled::open(ws.store()).expect("open the database");
     let captures = db.open_tree("captures").expect("captures");
-    let first = captures
-        .get(1u64.to_be_bytes())
-        .expect("reads")
-        .expect("capture 1");
-    let mut old: serde_json::Value = serde_json::from_slice(&first).expect("JSON");
-    old.as_object_mut().expect("an object").remove("evidence");
-    captures
-        .insert(1u64.to_be_bytes(), serde_json::to_vec(&old).expect("JSON"))
-        .expect("write");
+    super::edit_record(&captures, 1, |json| {
+        let mut old: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        old.as_object_mut().expect("an object").remove("evidence");
+        serde_json::to_string(&old).expect("JSON")
+    });
     db.flush().expect("flush");
     drop((captures, db));
     let older = ws.dir.path().join("older");
