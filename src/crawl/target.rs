@@ -2,8 +2,6 @@
 //! then one page at a time: robots, politeness, fetch, capture, links.
 
 use std::collections::{HashMap, HashSet};
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -21,7 +19,7 @@ use super::robots::{MAX_ROBOTS_BYTES, Robots};
 use super::scope::Scope;
 use super::sitemap::{self, MAX_SITEMAP_BYTES};
 use crate::config::{CrawlSettings, Target, human_size};
-use crate::fetch::{FetchError, FetchSettings, Fetcher, HttpClients, Response};
+use crate::fetch::{FetchError, FetchSettings, Fetcher, HttpClients, Response, Turn};
 use crate::store::{
     CaptureRecord, NewCapture, PageRecord, PutOutcome, Store, StoreError, TargetCounts,
 };
@@ -397,7 +395,7 @@ impl Crawling<'_> {
             }
             let in_scope = |u: &Url| self.scope.host_in_scope(u);
             // A redirect hop is a request to the host it leads to, and waits for its turn.
-            let wait_turn = |u: &Url| -> Pin<Box<dyn Future<Output = ()> + Send>> {
+            let wait_turn = |u: &Url| -> Turn {
                 let host = self.host(u);
                 Box::pin(async move { host.wait_turn().await })
             };

@@ -119,7 +119,10 @@ impl FetchSettings {
 }
 
 /// What a fetch waits for before each redirect hop: the turn of the host the hop goes to.
-pub type WaitTurn<'a> = dyn Fn(&Url) -> Pin<Box<dyn Future<Output = ()> + Send>> + Sync + 'a;
+pub type WaitTurn<'a> = dyn Fn(&Url) -> Turn + Sync + 'a;
+
+/// Waiting for one host's turn.
+pub type Turn = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// How one request of a fetch ended.
 enum Hop {

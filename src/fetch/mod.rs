@@ -11,4 +11,6 @@ mod decode;
 pub mod guard;
 pub mod post;
 
-pub use client::{Exchange, FetchError, FetchSettings, Fetcher, HttpClients, Response, WaitTurn};
+pub use client::{
+    Exchange, FetchError, FetchSettings, Fetcher, HttpClients, Response, Turn, WaitTurn,
+};

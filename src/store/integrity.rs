@@ -208,15 +208,12 @@ impl Store {
         for entry in self.captures.iter() {
             let (key, value) = entry?;
             report.captures += 1;
-            let json = match self.capture_json(&key, &value) {
-                Ok(json) => json,
-                Err(e) => {
-                    problems.add(format!("capture {}", show_key(&key)), e.to_string());
-                    continue;
-                }
-            };
-            let record = match from_json::<CaptureRecord>("captures", &key, &json) {
-                Ok(record) => record,
+            let read = self.capture_json(&key, &value).and_then(|json| {
+                let record = from_json::<CaptureRecord>("captures", &key, &json)?;
+                Ok((json, record))
+            });
+            let (json, record) = match read {
+                Ok(read) => read,
                 Err(e) => {
                     problems.add(format!("capture {}", show_key(&key)), e.to_string());
                     continue;

@@ -11,6 +11,17 @@ const ABOUT_V2: &str = "<html><body><p>We distribute industrial parts.</p>\
     <a href=\"/news.html\">news</a></body></html>";
 const NEWS: &str = "<html><body><p>Our new catalogue is out.</p></body></html>";
 
+/// A site of an about page with claims and a news page that never change, and its watch-list.
+async fn about_and_news() -> (Server, Workspace) {
+    let server = serve(vec![
+        ("/", Reply::html(ABOUT_V1)),
+        ("/news.html", Reply::html(NEWS)),
+    ])
+    .await;
+    let ws = one_target(&server, "");
+    (server, ws)
+}
+
 /// The document digest and encoding of every capture of `url`, oldest first.
 fn documents_of(ws: &Workspace, url: &str) -> Vec<(Option<String>, Option<String>)> {
     let store = ws.open_store();
@@ -24,12 +35,7 @@ fn documents_of(ws: &Workspace, url: &str) -> Vec<(Option<String>, Option<String
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unchanged_body_is_not_read_again_and_keeps_its_claims() {
-    let server = serve(vec![
-        ("/", Reply::html(ABOUT_V1)),
-        ("/news.html", Reply::html(NEWS)),
-    ])
-    .await;
-    let ws = one_target(&server, "");
+    let (server, ws) = about_and_news().await;
     crawl_ok(&ws).await;
     let claims_before = stdout(&ws.run(&["claims", "--target", "site"]).await);
     assert!(
@@ -197,12 +203,7 @@ async fn an_unchanged_capture_record_is_stored_small_and_reads_back_whole() {
     // A re-crawl of an unchanged page used to add its whole record (request and response
     // headers, TLS, digests: over a kilobyte) again. It is now a delta on the page's first
     // record, and every command reads it as it was written.
-    let server = serve(vec![
-        ("/", Reply::html(ABOUT_V1)),
-        ("/news.html", Reply::html(NEWS)),
-    ])
-    .await;
-    let ws = one_target(&server, "");
+    let (server, ws) = about_and_news().await;
     for _ in 0..3 {
         crawl_ok(&ws).await;
     }
