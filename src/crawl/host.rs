@@ -6,15 +6,23 @@ use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use governor::clock::MonotonicClock;
+use governor::middleware::NoOpMiddleware;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
 use tokio::time::Instant;
 
 use crate::config::Rate;
 
+/// A host's rate limiter, on the standard monotonic clock: governor's default clock calibrates
+/// the CPU's time stamp counter on first use, for a precision politeness has no use for.
+type Limiter =
+    RateLimiter<NotKeyed, InMemoryState, MonotonicClock, NoOpMiddleware<std::time::Instant>>;
+
 /// Politeness state of one host, shared by every target that visits it.
 #[derive(Debug)]
 pub struct Host {
-    limiter: DefaultDirectRateLimiter,
+    limiter: Limiter,
     floor: Mutex<Floor>,
 }
 
@@ -34,7 +42,7 @@ impl Host {
             .expect("period is at least a microsecond")
             .allow_burst(NonZeroU32::new(burst.max(1)).expect("burst is at least 1"));
         Host {
-            limiter: RateLimiter::direct(quota),
+            limiter: RateLimiter::direct_with_clock(quota, MonotonicClock),
             floor: Mutex::new(Floor {
                 min_interval: Duration::ZERO,
                 next_allowed: Instant::now(),
