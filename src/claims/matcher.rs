@@ -9,13 +9,13 @@
 
 use std::collections::HashSet;
 
-use regex::Regex;
 use url::Url;
 
 use crate::config::{Manufacturer, Rule};
 use crate::extract::{Block, BlockKind, Document, Region};
 use crate::text::collapse_whitespace;
 
+use super::lazy_regex::LazyRegex;
 pub use super::manufacturers::KnownManufacturer;
 use super::manufacturers::{Makers, merge};
 use super::normalize::{lowercase_into, nfkc, normalize, normalize_kept_into, sentences};
@@ -30,9 +30,9 @@ pub struct Matcher {
     rules: Vec<CompiledRule>,
     literals: Dict<TermRef>,
     /// Anchored confirmations of wildcard terms, by `TermRef::wild`.
-    wild: Vec<Regex>,
+    wild: Vec<LazyRegex>,
     /// Regexes on the NFKC sentence, and the (rule, term) each stands for.
-    raw: Vec<(Regex, usize, usize)>,
+    raw: Vec<(LazyRegex, usize, usize)>,
     makers: Makers,
     fingerprint: [u8; 32],
 }
@@ -76,19 +76,28 @@ impl Bounded for TermRef {
 struct Builder {
     rules: Vec<CompiledRule>,
     literals: Vec<(String, TermRef)>,
-    wild: Vec<Regex>,
-    raw: Vec<(Regex, usize, usize)>,
+    wild: Vec<LazyRegex>,
+    raw: Vec<(LazyRegex, usize, usize)>,
 }
 
 impl Builder {
     /// Adds a rule with its terms and its `(term, regex)` patterns. A term normalising to one
     /// already in the rule is dropped: user rules may spell one term two ways ("S-400", "S 400").
+    /// A built-in rule's regexes are compiled on first use, a user rule's now.
     fn add(
         &mut self,
         mut rule: CompiledRule,
         terms: &[String],
         patterns: &[(String, String)],
     ) -> Result<(), String> {
+        let built_in = rule.pack.is_some();
+        let lazy = |pattern: &str| {
+            if built_in {
+                Ok(LazyRegex::built_in(pattern.to_string()))
+            } else {
+                LazyRegex::compiled_now(pattern)
+            }
+        };
         let index = self.rules.len();
         let mut seen = HashSet::new();
         let mut shown = Vec::new();
@@ -109,7 +118,7 @@ impl Builder {
                     left,
                     regex,
                 } => {
-                    let re = Regex::new(&regex).map_err(|e| format!("term {raw:?}: {e}"))?;
+                    let re = lazy(&regex).map_err(|e| format!("term {raw:?}: {e}"))?;
                     self.wild.push(re);
                     (needle, left, false, Some(self.wild.len() - 1))
                 }
@@ -127,7 +136,7 @@ impl Builder {
             shown.push(raw.clone());
         }
         for (label, regex) in patterns {
-            let re = Regex::new(regex).map_err(|e| format!("regex {regex:?}: {e}"))?;
+            let re = lazy(regex).map_err(|e| format!("regex {regex:?}: {e}"))?;
             self.raw.push((re, index, shown.len()));
             shown.push(label.clone());
         }
@@ -255,6 +264,18 @@ impl Matcher {
         })
     }
 
+    /// Compiles every regex the matcher holds now; for the test that every built-in one does.
+    #[cfg(test)]
+    pub(super) fn compile_every_regex(&self) -> Result<usize, regex::Error> {
+        let regexes = self.wild.iter().chain(self.raw.iter().map(|(re, _, _)| re));
+        let mut compiled = 0;
+        for regex in regexes {
+            regex.try_compile()?;
+            compiled += 1;
+        }
+        Ok(compiled)
+    }
+
     /// What the claims of a document depend on besides the document: the built-in packs, the
     /// rules and manufacturer names of targets.toml, and the build. Claims kept under one
     /// fingerprint are reused only by a matcher with the same one.
@@ -353,7 +374,7 @@ impl Matcher {
         self.literals.find(norm, |needle, start, t| {
             let confirmed = t.wild.is_none_or(|w| {
                 norm.get(start..)
-                    .is_some_and(|rest| self.wild[w].is_match(rest))
+                    .is_some_and(|rest| self.wild[w].get().is_match(rest))
             });
             if confirmed && !excluded(norm, start, needle, &self.rules[t.rule].excludes) {
                 hits.push((t.rule, t.term));
@@ -362,7 +383,7 @@ impl Matcher {
         if !self.raw.is_empty() {
             let text = nfkc(sentence);
             for (re, rule, term) in &self.raw {
-                if re.is_match(&text) {
+                if re.get().is_match(&text) {
                     hits.push((*rule, *term));
                 }
             }

@@ -6,6 +6,7 @@
 //! targets.toml.
 
 mod category;
+mod lazy_regex;
 pub mod manufacturers;
 pub mod matcher;
 pub mod normalize;

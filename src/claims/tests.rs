@@ -755,3 +755,12 @@ fn catch_22_is_no_military_claim() {
         [("military-zh-hans".into(), None)]
     );
 }
+
+#[test]
+fn every_built_in_pattern_compiles() {
+    // Built-in patterns are compiled on first use; this is what lets that use not fail.
+    let compiled = matcher()
+        .compile_every_regex()
+        .expect("every built-in pattern compiles");
+    assert!(compiled > 10, "only {compiled} built-in patterns");
+}
