@@ -13,6 +13,7 @@ pub mod robots;
 pub mod scope;
 pub mod sitemap;
 mod target;
+mod writer;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -27,6 +28,7 @@ use crate::fetch::HttpClients;
 use crate::store::{CaptureRecord, Store};
 use host::{Hosts, slowest};
 use target::{RobotsCache, TargetCrawl};
+use writer::CaptureWriter;
 
 pub use target::TargetOutcome;
 
@@ -84,6 +86,15 @@ where
     let stop = cancel.child_token();
     let permits = Arc::new(Semaphore::new(shared.concurrency.max(1)));
     let finished = Arc::new(finished);
+    let (writer, writer_task) = CaptureWriter::start(store.clone(), {
+        let store_failure = shared.store_failure.clone();
+        let stop = stop.clone();
+        move |error: &str| {
+            if store_failure.set(error.to_string()).is_ok() {
+                stop.cancel();
+            }
+        }
+    });
 
     let mut tasks = tokio::task::JoinSet::new();
     let mut results: Vec<Option<T>> = std::iter::repeat_with(|| None)
@@ -109,6 +120,7 @@ where
         let crawl = TargetCrawl {
             target: (*target).clone(),
             store: store.clone(),
+            writer: writer.clone(),
             hosts: hosts.clone(),
             robots: robots.clone(),
             clients: clients.clone(),
@@ -128,6 +140,8 @@ where
     while let Some(joined) = tasks.join_next().await {
         store_result(&mut results, joined);
     }
+    drop(writer);
+    writer_task.finished().await;
     results
 }
 

@@ -18,11 +18,10 @@ use super::host::{Host, Hosts};
 use super::robots::{MAX_ROBOTS_BYTES, Robots};
 use super::scope::Scope;
 use super::sitemap::{self, MAX_SITEMAP_BYTES};
+use super::writer::{CaptureWriter, Receipt};
 use crate::config::{CrawlSettings, Target, human_size};
 use crate::fetch::{FetchError, FetchSettings, Fetcher, HttpClients, Response, Turn};
-use crate::store::{
-    CaptureRecord, NewCapture, PageRecord, PutOutcome, Store, StoreError, TargetCounts,
-};
+use crate::store::{CaptureRecord, NewCapture, PageRecord, Store, StoreError, TargetCounts};
 
 /// At most this many sitemap files are read per target per run.
 const MAX_SITEMAP_FILES: usize = 10;
@@ -44,6 +43,8 @@ impl RobotsCache {
 pub struct TargetCrawl {
     pub target: Target,
     pub store: Arc<Store>,
+    /// Where captures go to be written; the store is read directly.
+    pub writer: CaptureWriter,
     pub hosts: Arc<Hosts>,
     pub robots: Arc<RobotsCache>,
     /// The run's HTTP clients.
@@ -70,6 +71,8 @@ struct Crawling<'a> {
     counts: TargetCounts,
     pages_before: Vec<PageRecord>,
     captures: Vec<CaptureRecord>,
+    /// The writes of `captures`, answered once the writer has written them.
+    receipts: Vec<Receipt>,
     /// URLs whose last capture before this run answered 404 or 410: not fetched again from
     /// history, and behind every live URL when a link leads to them.
     known_gone: HashSet<String>,
@@ -123,12 +126,14 @@ impl TargetCrawl {
             counts,
             pages_before: Vec::new(),
             captures: Vec::new(),
+            receipts: Vec::new(),
             known_gone: HashSet::new(),
             last_good: HashMap::new(),
             settings_sha256: self.target.settings_sha256().into(),
         };
         crawling.seed().await;
         crawling.crawl().await;
+        crawling.settle().await;
         let Crawling {
             counts,
             pages_before,
@@ -498,6 +503,7 @@ impl Crawling<'_> {
     ) -> Option<Vec<String>> {
         let fallback = attempt.clone();
         let store = self.job.store.clone();
+        let writer = self.job.writer.clone();
         let id = self.job.target.id.clone();
         let permit = self.job.cpu.clone().acquire_owned().await;
         let written = tokio::task::spawn_blocking(move || {
@@ -518,7 +524,7 @@ impl Crawling<'_> {
             let kind = (capture.outcome, capture.status);
             // Writing is mostly waiting on sled: other pages may be read meanwhile.
             drop(permit);
-            (store.put_capture(capture), kind, links)
+            (queue_write(&store, &writer, capture), kind, links)
         })
         .await;
         match written {
@@ -528,48 +534,79 @@ impl Crawling<'_> {
                 links
             }
             Err(e) => {
-                let reason = format!("extraction failed: {e}");
+                let reason = format!("reading the page failed: {e}");
                 self.store(fallback.failed(&FetchError::Transport(reason), 0))
                     .await
             }
         }
     }
 
-    /// Writes a capture (on a blocking thread: sled and zstd are sync) and counts it. Returns
-    /// its links.
+    /// Hands a capture to the writer (made ready on a blocking thread: sled and zstd are sync)
+    /// and counts it. Returns its links.
     async fn store(&mut self, capture: NewCapture) -> Option<Vec<String>> {
         let store = self.job.store.clone();
+        let writer = self.job.writer.clone();
         self.counts.count(capture.outcome, capture.status);
         let links = capture.links.clone();
-        match tokio::task::spawn_blocking(move || store.put_capture(capture)).await {
-            Ok(written) => self.stored(written),
+        match tokio::task::spawn_blocking(move || queue_write(&store, &writer, capture)).await {
+            Ok(queued) => self.stored(queued),
             Err(e) => tracing::error!(target = %self.job.target.id, "store task failed: {e}"),
         }
         links
     }
 
-    /// Counts a capture written, or stops the run when the store failed.
-    fn stored(&mut self, written: Result<PutOutcome, StoreError>) {
-        match written {
-            Ok(put) => {
-                log_capture(&put.record);
-                if put.new_body {
-                    self.counts.new_bodies += 1;
-                }
-                self.counts.bytes += put.record.size.unwrap_or(0);
+    /// Counts a capture handed to the writer, or stops the run when it could not be made ready.
+    fn stored(&mut self, queued: Result<(CaptureRecord, Receipt), StoreError>) {
+        match queued {
+            Ok((record, receipt)) => {
+                log_capture(&record);
+                self.counts.bytes += record.size.unwrap_or(0);
                 if let Some(on_capture) = &self.job.on_capture {
-                    on_capture(&put.record);
+                    on_capture(&record);
                 }
-                self.captures.push(put.record);
+                self.captures.push(record);
+                self.receipts.push(receipt);
             }
-            Err(e) => {
-                self.note_error(&format!("cannot store a capture: {e}"));
-                if self.job.store_failure.set(e.to_string()).is_ok() {
-                    self.job.cancel.cancel();
+            Err(e) => self.store_failed(&e.to_string()),
+        }
+    }
+
+    fn store_failed(&mut self, error: &str) {
+        self.note_error(&format!("cannot store a capture: {error}"));
+        if self.job.store_failure.set(error.to_string()).is_ok() {
+            self.job.cancel.cancel();
+        }
+    }
+
+    /// Has the writer write this target's captures now, and waits for them: detection reads
+    /// them from the store. Counts the new bodies; a failed write is the target's error.
+    async fn settle(&mut self) {
+        if self.receipts.is_empty() {
+            return;
+        }
+        self.job.writer.flush().await;
+        for receipt in std::mem::take(&mut self.receipts) {
+            match receipt.written().await {
+                Ok(true) => self.counts.new_bodies += 1,
+                Ok(false) => {}
+                Err(e) => {
+                    self.store_failed(&e);
+                    break;
                 }
             }
         }
     }
+}
+
+/// Makes a capture ready and queues it for writing; the record is final from here on.
+fn queue_write(
+    store: &Store,
+    writer: &CaptureWriter,
+    capture: NewCapture,
+) -> Result<(CaptureRecord, Receipt), StoreError> {
+    let prepared = store.prepare_capture(capture)?;
+    let record = prepared.record().clone();
+    Ok((record, writer.write(prepared)))
 }
 
 /// `-v`: one line per page fetched, saying how it ended.

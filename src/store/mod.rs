@@ -34,6 +34,7 @@
 
 mod bodies;
 mod capture_evidence;
+mod capture_write;
 mod captures;
 mod codec;
 mod custody;
@@ -58,7 +59,7 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 
 pub use capture_evidence::{CaptureEvidence, TlsDetails};
-pub use captures::PutOutcome;
+pub use capture_write::{PreparedCapture, PutOutcome};
 pub use custody::{CustodyEntry, CustodyHead, CustodyKind, GENESIS};
 pub use error::StoreError;
 pub use health::{DownCause, HealthRecord, SiteHealth};

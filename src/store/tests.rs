@@ -485,3 +485,64 @@ fn a_store_whose_runs_were_numbered_by_the_capture_counter_goes_on_after_its_las
         .expect("forget the run counter");
     assert_eq!(store.begin_run().expect("run").id, 303);
 }
+
+#[test]
+fn a_batch_of_captures_is_written_in_id_order_with_one_custody_entry_each() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("opens");
+    let first = store
+        .prepare_capture(capture("t", "https://a.test/", b"v1", Outcome::Ok))
+        .expect("prepares");
+    let second = store
+        .prepare_capture(capture("t", "https://a.test/", b"v2", Outcome::Ok))
+        .expect("prepares");
+    let other = store
+        .prepare_capture(capture("t", "https://a.test/b", b"v1", Outcome::Ok))
+        .expect("prepares");
+    let (first_id, second_id) = (first.record().id, second.record().id);
+    // Handed over out of order: the batch still writes the page's captures oldest first.
+    let new_bodies = store
+        .put_captures(&[second, other, first])
+        .expect("writes the batch");
+    assert_eq!(
+        new_bodies,
+        vec![true, false, true],
+        "answers in the order given; v1 is new for the older capture of the two that hold it"
+    );
+    let page = store
+        .page("t", "https://a.test/")
+        .expect("reads")
+        .expect("the page is stored");
+    assert_eq!(
+        page.last_capture, second_id,
+        "the page names its newest capture"
+    );
+    assert_eq!(
+        ids(&store.captures_for_url("https://a.test/").expect("reads")),
+        vec![first_id, second_id]
+    );
+    assert_eq!(store.stats().expect("stats").bodies, 2);
+    let report = store.check_integrity(None).expect("checks");
+    assert_eq!(report.custody_entries, 3, "one custody entry per capture");
+    assert_eq!(report.captures, 3);
+}
+
+#[test]
+fn a_capture_prepared_before_its_body_was_written_by_another_stores_the_body_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("opens");
+    let one = store
+        .prepare_capture(capture("t", "https://a.test/1", b"same", Outcome::Ok))
+        .expect("prepares");
+    let two = store
+        .prepare_capture(capture("t", "https://a.test/2", b"same", Outcome::Ok))
+        .expect("prepares");
+    assert_eq!(store.put_captures(&[one]).expect("writes"), vec![true]);
+    assert_eq!(
+        store.put_captures(&[two]).expect("writes"),
+        vec![false],
+        "the body was stored by the first batch"
+    );
+    assert_eq!(store.stats().expect("stats").bodies, 1);
+    assert!(store.verify_bodies().expect("verifies").is_empty());
+}
