@@ -96,7 +96,7 @@ pub(super) fn compare(
     };
     let mut highlight: Vec<String> = Vec::new();
     for id in [old.id, new.id] {
-        highlight.extend(cache.of(id)?.claims.iter().map(|c| c.text.clone()));
+        highlight.extend(cache.of_id(id)?.claims.iter().map(|c| c.text.clone()));
     }
     let options = DiffOptions {
         color,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::site::PageView;
 use crate::claims::{ClaimKey, Matcher};
-use crate::store::{Store, StoreError};
+use crate::store::{CaptureRecord, Store, StoreError};
 
 /// First and last seen.
 type SeenSpan = (DateTime<Utc>, DateTime<Utc>);
@@ -60,17 +60,27 @@ impl<'a> ClaimCache<'a> {
         cache
     }
 
-    /// The claims and block places of a stored capture (none when it has no document).
-    /// Captures with the same document share one computation.
-    pub fn of(&mut self, capture_id: u64) -> Result<Arc<PageView>, StoreError> {
+    /// [`ClaimCache::of`] for a capture known by its id.
+    pub fn of_id(&mut self, capture_id: u64) -> Result<Arc<PageView>, StoreError> {
         if let Some(view) = self.views.get(&capture_id) {
             return Ok(view.clone());
         }
-        let record = self.store.capture(capture_id)?;
-        let document_key = record.as_ref().and_then(|c| c.document_sha256.clone());
+        match self.store.capture(capture_id)? {
+            Some(record) => self.of(&record),
+            None => Ok(Arc::new(PageView::default())),
+        }
+    }
+
+    /// The claims and block places of a stored capture (none when it has no document).
+    /// Captures with the same document share one computation.
+    pub fn of(&mut self, record: &CaptureRecord) -> Result<Arc<PageView>, StoreError> {
+        if let Some(view) = self.views.get(&record.id) {
+            return Ok(view.clone());
+        }
+        let document_key = record.document_sha256.clone();
         if let Some(view) = document_key.as_ref().and_then(|k| self.by_document.get(k)) {
             let view = view.clone();
-            self.views.insert(capture_id, view.clone());
+            self.views.insert(record.id, view.clone());
             return Ok(view);
         }
         let stored = match (&document_key, self.stored_views) {
@@ -80,10 +90,7 @@ impl<'a> ClaimCache<'a> {
         let view = match stored {
             Some(view) => Arc::new(view),
             None => {
-                let document = match &record {
-                    Some(record) => self.store.document_of(record)?,
-                    None => None,
-                };
+                let document = self.store.document_of(record)?;
                 let view =
                     document.map_or_else(PageView::default, |d| PageView::of(self.matcher, &d));
                 if let (Some(key), StoredViews::ReadAndKeep) = (&document_key, self.stored_views) {
@@ -95,7 +102,7 @@ impl<'a> ClaimCache<'a> {
         if let Some(key) = document_key {
             self.by_document.insert(key, view.clone());
         }
-        self.views.insert(capture_id, view.clone());
+        self.views.insert(record.id, view.clone());
         Ok(view)
     }
 
@@ -112,7 +119,7 @@ impl<'a> ClaimCache<'a> {
             if capture.target != target || !capture.is_good() || capture.id > up_to {
                 continue;
             }
-            if self.of(capture.id)?.claims.iter().any(|c| &c.key() == key) {
+            if self.of(&capture)?.claims.iter().any(|c| &c.key() == key) {
                 let first = span.map_or(capture.captured_at, |s| s.0);
                 span = Some((first, capture.captured_at));
             }

@@ -48,7 +48,7 @@ pub fn inventory(
             }
             gone = false;
             latest_good = Some(capture.id);
-            for claim in cache.of(capture.id)?.claims.iter() {
+            for claim in cache.of(&capture)?.claims.iter() {
                 let key = claim.key();
                 match by_key.get(&key) {
                     Some(&i) => {

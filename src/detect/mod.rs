@@ -196,12 +196,12 @@ fn site_pages(
         };
         let before = match &before_capture {
             Some(_) if was_gone => Some(Arc::new(PageView::default())),
-            Some(capture) => Some(cache.of(capture.id)?),
+            Some(capture) => Some(cache.of(capture)?),
             None => None,
         };
         let capture = latest.get(url).copied();
         let after = match capture {
-            Some(c) if c.outcome == Outcome::Ok => PageAfter::Fetched(cache.of(c.id)?),
+            Some(c) if c.outcome == Outcome::Ok => PageAfter::Fetched(cache.of(c)?),
             Some(c) if c.is_gone() => PageAfter::Gone,
             // Not fetched well this run: as far as anyone knows, still gone.
             _ if was_gone => PageAfter::Gone,

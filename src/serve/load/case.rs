@@ -95,7 +95,7 @@ fn page_change(
 ) -> Result<PageChange, StoreError> {
     let mut claims: Vec<String> = Vec::new();
     for id in [before.id, after.id] {
-        claims.extend(cache.of(id)?.claims.iter().map(|c| c.text.clone()));
+        claims.extend(cache.of_id(id)?.claims.iter().map(|c| c.text.clone()));
     }
     claims.sort();
     claims.dedup();
