@@ -227,7 +227,12 @@ impl Store {
                     Ok(new_bodies)
                 },
             )
-            .map_err(super::transaction_error)
+            .map_err(|e| {
+                if matches!(e, sled::transaction::TransactionError::Storage(_)) {
+                    self.note_write_failed();
+                }
+                super::transaction_error(e)
+            })
     }
 }
 

@@ -68,6 +68,14 @@ pub enum StoreError {
     #[error("cannot store {field} {value:?}: it contains a NUL byte")]
     NulInKey { field: &'static str, value: String },
 
+    /// An earlier write failed (a full disk, a failing device): the store writes nothing more
+    /// in this process. What was stored before is kept; sled replays its log on the next open.
+    #[error(
+        "an earlier write to the store failed; nothing more is written in this run (free space \
+         or fix the disk, then run again)"
+    )]
+    WriteFailed,
+
     /// zstd failed to compress a value before writing it.
     #[error("cannot compress {what}: {error}")]
     Compress {

@@ -104,6 +104,10 @@ pub struct Store {
     /// computed from the flags (the review desk's cases) know when it is stale. sled is
     /// single-process, so every write goes through this value.
     flags_written: std::sync::atomic::AtomicU64,
+    /// Set when sled failed a write (a full disk, a failing device). A transaction of many
+    /// captures that fails that way can leave sled's log waiting for a write that never comes,
+    /// and its flush would then wait forever: after such a failure the store flushes no more.
+    write_failed: std::sync::atomic::AtomicBool,
     printed: sled::Tree,
     /// Each target's health per run, keyed `target 0x00 run`.
     health: sled::Tree,
@@ -197,6 +201,7 @@ impl Store {
             runs: db.open_tree("runs")?,
             flags: db.open_tree("flags")?,
             flags_written: std::sync::atomic::AtomicU64::new(0),
+            write_failed: std::sync::atomic::AtomicBool::new(false),
             printed: db.open_tree("printed")?,
             health: db.open_tree("health")?,
             custody: db.open_tree("custody")?,
@@ -364,9 +369,19 @@ impl Store {
     }
 
     /// Writes everything to disk and waits for it. sled otherwise syncs only every 500 ms.
+    /// Fails at once after a failed write (see `write_failed`).
     pub fn flush(&self) -> Result<(), StoreError> {
+        if self.write_failed.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(StoreError::WriteFailed);
+        }
         self.db.flush()?;
         Ok(())
+    }
+
+    /// Notes that sled failed a write: see `write_failed`.
+    fn note_write_failed(&self) {
+        self.write_failed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Re-hashes every stored body against the digest it is stored under. Returns the hex
@@ -387,7 +402,7 @@ impl Drop for Store {
     fn drop(&mut self) {
         // Best effort: a failure here has no one to report to, and sled's own recovery replays
         // its log on the next open.
-        let _ = self.db.flush();
+        let _ = self.flush();
     }
 }
 

@@ -148,10 +148,11 @@ async fn a_full_disk_stops_the_crawl_soon() {
         store.stats().expect("stats").captures as usize
     };
     let requested = run.server.pages_requested().len();
-    // Captures go to the store one at a time, so the first failed write comes right after the
-    // last kept capture; a handful more requests may be in flight, no more.
+    // Captures are written in batches of at most 50 ms (at this site's 200 pages a second, about
+    // 10 pages), and a batch whose write fails is lost whole: the crawl stops right after it, so
+    // past the last kept capture come one batch and a handful of requests in flight, no more.
     assert!(
-        requested <= kept + 5,
+        requested <= kept + 15,
         "the crawl went on after the store failed: {requested} pages requested, {kept} stored"
     );
 }
