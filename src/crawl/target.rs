@@ -21,7 +21,9 @@ use super::sitemap::{self, MAX_SITEMAP_BYTES};
 use super::writer::{CaptureWriter, Receipt};
 use crate::config::{CrawlSettings, Target, human_size};
 use crate::fetch::{FetchError, FetchSettings, Fetcher, HttpClients, Response, Turn};
-use crate::store::{CaptureRecord, NewCapture, PageRecord, Store, StoreError, TargetCounts};
+use crate::store::{
+    CaptureRecord, NewCapture, PageRecord, PreparedCapture, Store, StoreError, TargetCounts,
+};
 
 /// At most this many sitemap files are read per target per run.
 const MAX_SITEMAP_FILES: usize = 10;
@@ -503,7 +505,6 @@ impl Crawling<'_> {
     ) -> Option<Vec<String>> {
         let fallback = attempt.clone();
         let store = self.job.store.clone();
-        let writer = self.job.writer.clone();
         let id = self.job.target.id.clone();
         let permit = self.job.cpu.clone().acquire_owned().await;
         let written = tokio::task::spawn_blocking(move || {
@@ -524,13 +525,13 @@ impl Crawling<'_> {
             let kind = (capture.outcome, capture.status);
             // Writing is mostly waiting on sled: other pages may be read meanwhile.
             drop(permit);
-            (queue_write(&store, &writer, capture), kind, links)
+            (store.prepare_capture(capture), kind, links)
         })
         .await;
         match written {
-            Ok((written, (outcome, status), links)) => {
+            Ok((prepared, (outcome, status), links)) => {
                 self.counts.count(outcome, status);
-                self.stored(written);
+                self.stored(prepared).await;
                 links
             }
             Err(e) => {
@@ -545,20 +546,22 @@ impl Crawling<'_> {
     /// and counts it. Returns its links.
     async fn store(&mut self, capture: NewCapture) -> Option<Vec<String>> {
         let store = self.job.store.clone();
-        let writer = self.job.writer.clone();
         self.counts.count(capture.outcome, capture.status);
         let links = capture.links.clone();
-        match tokio::task::spawn_blocking(move || queue_write(&store, &writer, capture)).await {
-            Ok(queued) => self.stored(queued),
+        match tokio::task::spawn_blocking(move || store.prepare_capture(capture)).await {
+            Ok(prepared) => self.stored(prepared).await,
             Err(e) => tracing::error!(target = %self.job.target.id, "store task failed: {e}"),
         }
         links
     }
 
-    /// Counts a capture handed to the writer, or stops the run when it could not be made ready.
-    fn stored(&mut self, queued: Result<(CaptureRecord, Receipt), StoreError>) {
-        match queued {
-            Ok((record, receipt)) => {
+    /// Hands a capture made ready to the writer and counts it, or stops the run when it could
+    /// not be made ready.
+    async fn stored(&mut self, prepared: Result<PreparedCapture, StoreError>) {
+        match prepared {
+            Ok(prepared) => {
+                let record = prepared.record().clone();
+                let receipt = self.job.writer.write(prepared).await;
                 log_capture(&record);
                 self.counts.bytes += record.size.unwrap_or(0);
                 if let Some(on_capture) = &self.job.on_capture {
@@ -596,17 +599,6 @@ impl Crawling<'_> {
             }
         }
     }
-}
-
-/// Makes a capture ready and queues it for writing; the record is final from here on.
-fn queue_write(
-    store: &Store,
-    writer: &CaptureWriter,
-    capture: NewCapture,
-) -> Result<(CaptureRecord, Receipt), StoreError> {
-    let prepared = store.prepare_capture(capture)?;
-    let record = prepared.record().clone();
-    Ok((record, writer.write(prepared)))
 }
 
 /// `-v`: one line per page fetched, saying how it ended.
