@@ -134,8 +134,9 @@ pub async fn run(
     run.finished_at = Some(Utc::now());
     run.completed = !cancel.is_cancelled();
     if let Some(error) = shared.store_failure.get() {
-        // Best effort: the store already failed once.
-        let _ = store.save_run(&run).and_then(|()| store.flush());
+        // Nothing more is written: after a failed write sled may wait forever for its log.
+        // The run stays as begun (unfinished, like a run that crashed), its captures as stored.
+        store.note_write_failed();
         return Err(RunError::StoreFailed {
             path: store.path().to_path_buf(),
             error: error.clone(),

@@ -196,6 +196,16 @@ pub struct OpenStore {
     shown: PathBuf,
 }
 
+impl Drop for OpenStore {
+    fn drop(&mut self) {
+        if self.store.write_failed() {
+            // Never dropped, so sled's flush on drop, which can hang after a failed write,
+            // never runs (see `Store::write_failed`).
+            std::mem::forget(Arc::clone(&self.store));
+        }
+    }
+}
+
 impl OpenStore {
     /// The store's directory as the command line named it, for messages.
     pub fn path(&self) -> &Path {

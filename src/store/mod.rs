@@ -378,8 +378,17 @@ impl Store {
         Ok(())
     }
 
-    /// Notes that sled failed a write: see `write_failed`.
-    fn note_write_failed(&self) {
+    /// Whether sled failed a write in this process (a full disk, a failing device). sled flushes
+    /// when its last handle is dropped, and after such a failure that flush can wait forever:
+    /// the holder of a store whose writes failed leaks it rather than drop it (the process is
+    /// ending; the operating system releases the lock, and sled replays its log on the next
+    /// open, as after a crash).
+    pub fn write_failed(&self) -> bool {
+        self.write_failed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Notes that a write failed (sled's, or one the caller saw): see `write_failed`.
+    pub fn note_write_failed(&self) {
         self.write_failed
             .store(true, std::sync::atomic::Ordering::SeqCst);
     }
