@@ -89,11 +89,7 @@ where
     let (writer, writer_task) = CaptureWriter::start(store.clone(), {
         let store_failure = shared.store_failure.clone();
         let stop = stop.clone();
-        move |error: &str| {
-            if store_failure.set(error.to_string()).is_ok() {
-                stop.cancel();
-            }
-        }
+        move |error: &str| stop_on_store_failure(&store_failure, &stop, error)
     });
 
     let mut tasks = tokio::task::JoinSet::new();
@@ -143,6 +139,14 @@ where
     drop(writer);
     writer_task.finished().await;
     results
+}
+
+/// Records the run's first store failure and stops every target: every later capture would be
+/// lost too (a full disk, a failing device).
+fn stop_on_store_failure(failure: &OnceLock<String>, stop: &CancellationToken, error: &str) {
+    if failure.set(error.to_string()).is_ok() {
+        stop.cancel();
+    }
 }
 
 /// Puts a finished target's result in its place.

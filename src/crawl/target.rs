@@ -576,9 +576,7 @@ impl Crawling<'_> {
 
     fn store_failed(&mut self, error: &str) {
         self.note_error(&format!("cannot store a capture: {error}"));
-        if self.job.store_failure.set(error.to_string()).is_ok() {
-            self.job.cancel.cancel();
-        }
+        super::stop_on_store_failure(&self.job.store_failure, &self.job.cancel, error);
     }
 
     /// Has the writer write this target's captures now, and waits for them: detection reads

@@ -161,11 +161,9 @@ pub fn record_site_health(
         None => None,
     };
     // Written earlier in this run: missing means the store lost it.
-    let latest = store
-        .capture(site.latest)?
-        .ok_or_else(|| StoreError::Corrupt {
-            what: format!("capture {} of this run is missing", site.latest),
-        })?;
+    let latest = store.capture(site.latest)?.ok_or_else(|| {
+        StoreError::corrupt(format!("capture {} of this run is missing", site.latest))
+    })?;
     let flag = health_flag(HealthFlagParts {
         target,
         change,

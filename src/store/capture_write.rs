@@ -184,12 +184,7 @@ impl Store {
                             && bodies.get(digest)?.is_none()
                         {
                             let Some(packed) = packed else {
-                                // Held when prepared, and the store never deletes a body.
-                                return Err(abort(StoreError::corrupt(format!(
-                                    "bodies: body {} of capture {} vanished while it was written",
-                                    hex::encode(digest),
-                                    record.id
-                                ))));
+                                return Err(vanished("body", digest, record.id));
                             };
                             bodies.insert(&digest[..], packed.as_slice())?;
                             new_bodies[i] = true;
@@ -199,12 +194,7 @@ impl Store {
                             && documents.get(digest)?.is_none()
                         {
                             let Some(packed) = packed else {
-                                return Err(abort(StoreError::corrupt(format!(
-                                    "documents: document {} of capture {} vanished while it \
-                                     was written",
-                                    hex::encode(digest),
-                                    record.id
-                                ))));
+                                return Err(vanished("document", digest, record.id));
                             };
                             documents.insert(&digest[..], packed.document.as_slice())?;
                             links.insert(&digest[..], packed.links.as_slice())?;
@@ -234,6 +224,19 @@ impl Store {
                 super::transaction_error(e)
             })
     }
+}
+
+/// A body or document the store held when its capture was made ready, and not when it was
+/// written: the store never deletes either, so that is damage.
+fn vanished(
+    what: &str,
+    digest: &[u8; 32],
+    capture: u64,
+) -> ConflictableTransactionError<StoreError> {
+    abort(StoreError::corrupt(format!(
+        "{what}s: {what} {} of capture {capture} vanished while it was written",
+        hex::encode(digest)
+    )))
 }
 
 /// The links kept beside a new document: as the crawl read them (canonical URLs), or as

@@ -371,7 +371,7 @@ impl Store {
     /// Writes everything to disk and waits for it. sled otherwise syncs only every 500 ms.
     /// Fails at once after a failed write (see `write_failed`).
     pub fn flush(&self) -> Result<(), StoreError> {
-        if self.write_failed.load(std::sync::atomic::Ordering::SeqCst) {
+        if self.write_failed() {
             return Err(StoreError::WriteFailed);
         }
         self.db.flush()?;

@@ -486,19 +486,20 @@ fn a_store_whose_runs_were_numbered_by_the_capture_counter_goes_on_after_its_las
     assert_eq!(store.begin_run().expect("run").id, 303);
 }
 
+/// A good capture of `url` for target "t", made ready to write.
+fn prepared(store: &Store, url: &str, body: &[u8]) -> PreparedCapture {
+    store
+        .prepare_capture(capture("t", url, body, Outcome::Ok))
+        .expect("prepares")
+}
+
 #[test]
 fn a_batch_of_captures_is_written_in_id_order_with_one_custody_entry_each() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("opens");
-    let first = store
-        .prepare_capture(capture("t", "https://a.test/", b"v1", Outcome::Ok))
-        .expect("prepares");
-    let second = store
-        .prepare_capture(capture("t", "https://a.test/", b"v2", Outcome::Ok))
-        .expect("prepares");
-    let other = store
-        .prepare_capture(capture("t", "https://a.test/b", b"v1", Outcome::Ok))
-        .expect("prepares");
+    let first = prepared(&store, "https://a.test/", b"v1");
+    let second = prepared(&store, "https://a.test/", b"v2");
+    let other = prepared(&store, "https://a.test/b", b"v1");
     let (first_id, second_id) = (first.record().id, second.record().id);
     // Handed over out of order: the batch still writes the page's captures oldest first.
     let new_bodies = store
@@ -531,12 +532,8 @@ fn a_batch_of_captures_is_written_in_id_order_with_one_custody_entry_each() {
 fn a_capture_prepared_before_its_body_was_written_by_another_stores_the_body_once() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("opens");
-    let one = store
-        .prepare_capture(capture("t", "https://a.test/1", b"same", Outcome::Ok))
-        .expect("prepares");
-    let two = store
-        .prepare_capture(capture("t", "https://a.test/2", b"same", Outcome::Ok))
-        .expect("prepares");
+    let one = prepared(&store, "https://a.test/1", b"same");
+    let two = prepared(&store, "https://a.test/2", b"same");
     assert_eq!(store.put_captures(&[one]).expect("writes"), vec![true]);
     assert_eq!(
         store.put_captures(&[two]).expect("writes"),
