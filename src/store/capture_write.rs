@@ -100,8 +100,13 @@ impl Store {
             (Some(_), Some(known)) => Some(known),
             (body, _) => body.as_deref().map(bodies::digest),
         };
+        // A body that is its page's last good one again is stored already: looking it up would
+        // read a node full of other bodies into sled's cache for nothing.
+        let stored_before = capture.same_document_as_before.is_some();
         let body = match (&capture.body, digest) {
-            (Some(body), Some(digest)) if !self.bodies.contains_key(digest)? => {
+            (Some(body), Some(digest))
+                if !stored_before && !self.bodies.contains_key(digest)? =>
+            {
                 Some((digest, Some(compress("body", body)?)))
             }
             (_, Some(digest)) => Some((digest, None)),
@@ -180,22 +185,20 @@ impl Store {
                     for &i in &order {
                         let capture = &batch[i];
                         let record = &capture.record;
-                        if let Some((digest, packed)) = &capture.body
+                        // Only a body or document prepared as new is looked up here (another
+                        // capture of the batch may have brought it): one prepared as stored is
+                        // still there, since the store never removes one, and looking it up
+                        // would read a node full of others into sled's cache.
+                        if let Some((digest, Some(packed))) = &capture.body
                             && bodies.get(digest)?.is_none()
                         {
-                            let Some(packed) = packed else {
-                                return Err(vanished("body", digest, record.id));
-                            };
                             bodies.insert(&digest[..], packed.as_slice())?;
                             new_bodies[i] = true;
                         }
                         captures.insert(&id_key(record.id)[..], capture.stored_record.as_slice())?;
-                        if let Some((digest, packed)) = &capture.document
+                        if let Some((digest, Some(packed))) = &capture.document
                             && documents.get(digest)?.is_none()
                         {
-                            let Some(packed) = packed else {
-                                return Err(vanished("document", digest, record.id));
-                            };
                             documents.insert(&digest[..], packed.document.as_slice())?;
                             links.insert(&digest[..], packed.links.as_slice())?;
                         }
@@ -224,19 +227,6 @@ impl Store {
                 super::transaction_error(e)
             })
     }
-}
-
-/// A body or document the store held when its capture was made ready, and not when it was
-/// written: the store never deletes either, so that is damage.
-fn vanished(
-    what: &str,
-    digest: &[u8; 32],
-    capture: u64,
-) -> ConflictableTransactionError<StoreError> {
-    abort(StoreError::corrupt(format!(
-        "{what}s: {what} {} of capture {capture} vanished while it was written",
-        hex::encode(digest)
-    )))
 }
 
 /// The links kept beside a new document: as the crawl read them (canonical URLs), or as
