@@ -11,7 +11,8 @@
 //! numbers.
 //!
 //! Nothing is asserted. Run it with `cargo bench --bench realpages`; it says so and stops when
-//! the corpus is not beside the checkout.
+//! the corpus is not beside the checkout. With `REALPAGES_SERVE=/path/targets.toml` it only
+//! serves the pages and writes their watch-list there, for a profiler to run the binary against.
 
 #[path = "../crawl/measure.rs"]
 #[allow(dead_code)]
@@ -106,6 +107,15 @@ fn main() -> Result<()> {
         ),
     )
     .context("write targets.toml")?;
+    if let Some(keep) = std::env::var_os("REALPAGES_SERVE") {
+        // For profiling: the same pages and watch-list, served until this process is killed.
+        std::fs::copy(&targets, &keep).context("copy targets.toml to REALPAGES_SERVE")?;
+        println!(
+            "serving at http://{addr}/ until killed; watch-list at {}",
+            Path::new(&keep).display()
+        );
+        runtime.block_on(std::future::pending::<()>());
+    }
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_claimwatch"));
     let store = dir.path().join("store");
     println!(
