@@ -58,6 +58,8 @@
 // line (`src/cli/`) does, and naming them here keeps the lint above about the library's own.
 use anyhow as _;
 use indicatif as _;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+use libc as _;
 use log as _;
 use mio as _;
 use strsim as _;
