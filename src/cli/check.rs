@@ -10,6 +10,9 @@ use claimwatch::exit::Exit;
 
 pub fn run(cli: &Cli, s: &mut Session) -> Result<Exit> {
     let config = s.config(cli)?;
-    write!(s.out, "{}", config.describe_plan())?;
+    // Buffered: stdout would write each target's lines as they come.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut s.out);
+    config.write_plan(|part| out.write_all(part.as_bytes()))?;
+    out.flush()?;
     Ok(Exit::Ok)
 }
