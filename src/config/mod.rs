@@ -11,6 +11,7 @@
 mod error;
 mod list_ref;
 mod notify;
+mod pieces;
 mod plan;
 mod raw;
 mod settings;
@@ -23,6 +24,8 @@ mod values;
 mod tests;
 #[cfg(test)]
 mod tests_lists_and_notify;
+#[cfg(test)]
+mod tests_pieces;
 
 use std::path::{Path, PathBuf};
 
@@ -37,7 +40,6 @@ pub use notify::{Notifier, NotifierKind, Secret};
 pub use settings::{CrawlSettings, DEFAULT_USER_AGENT};
 pub use units::{Rate, human_size, parse_size};
 
-use raw::RawFile;
 use source::Source;
 
 /// One watched company.
@@ -118,17 +120,13 @@ impl Config {
 
     /// Parses and validates `text`; `path` is used only in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let source = Source::new(text, path);
-        let raw: RawFile = toml::from_str(text).map_err(|e| source.syntax(&e))?;
-        source.config(&raw, true)
+        pieces::read(&Source::new(text, path), true)
     }
 
     /// Like [`Config::parse`], for a file still being built: it may hold no target yet (the
     /// watch-list `claimwatch targets import` is about to fill).
     pub fn parse_draft(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let source = Source::new(text, path);
-        let raw: RawFile = toml::from_str(text).map_err(|e| source.syntax(&e))?;
-        source.config(&raw, false)
+        pieces::read(&Source::new(text, path), false)
     }
 }
 

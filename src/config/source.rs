@@ -13,6 +13,8 @@ pub(super) struct Source<'a> {
     /// Byte offsets of every newline, so that a line number costs a binary search: a watch-list
     /// of 100,000 targets asks for hundreds of thousands of them.
     newlines: Vec<usize>,
+    /// The line of the file `text` starts on: 1, unless this is a piece of the file.
+    first_line: usize,
 }
 
 impl<'a> Source<'a> {
@@ -21,13 +23,26 @@ impl<'a> Source<'a> {
             text,
             path,
             newlines: newline_offsets(text),
+            first_line: 1,
         }
+    }
+
+    /// The bytes `range` of this text as a text of their own, whose spans start at 0 and whose
+    /// lines are still the file's. `None` when `range` does not fall between characters.
+    pub(super) fn piece(&self, range: Range<usize>) -> Option<Source<'a>> {
+        let text = self.text.get(range.clone())?;
+        Some(Source {
+            text,
+            path: self.path,
+            newlines: newline_offsets(text),
+            first_line: self.line(range.start),
+        })
     }
 
     /// The 1-based line holding byte `offset`.
     pub(super) fn line(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
-        self.newlines.partition_point(|&n| n < end) + 1
+        self.newlines.partition_point(|&n| n < end) + self.first_line
     }
 
     /// A bad value at `line`, under `key`.

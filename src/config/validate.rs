@@ -20,15 +20,27 @@ impl Source<'_> {
         raw: &RawFile,
         require_targets: bool,
     ) -> Result<Config, ConfigError> {
+        self.config_with_targets(raw, |crawl| {
+            if require_targets && raw.target.is_empty() {
+                return Err(self.invalid_line(
+                    1,
+                    "target",
+                    "no [[target]] table: the watch-list needs at least one target",
+                ));
+            }
+            each(&raw.target, |t, ids| self.target(t, crawl, ids))
+        })
+    }
+
+    /// [`Source::config`], with the targets checked by `targets` once the crawl defaults are
+    /// known: a long watch-list's are read and checked a piece at a time.
+    pub(super) fn config_with_targets(
+        &self,
+        raw: &RawFile,
+        targets: impl FnOnce(&CrawlSettings) -> Result<Vec<Target>, ConfigError>,
+    ) -> Result<Config, ConfigError> {
         let crawl = self.crawl_defaults(raw.crawl.as_ref())?;
-        if require_targets && raw.target.is_empty() {
-            return Err(self.invalid_line(
-                1,
-                "target",
-                "no [[target]] table: the watch-list needs at least one target",
-            ));
-        }
-        let targets = each(&raw.target, |t, ids| self.target(t, &crawl, ids))?;
+        let targets = targets(&crawl)?;
         let manufacturers = each(&raw.manufacturer, |m, names| self.manufacturer(m, names))?;
         let rules = each(&raw.rule, |r, ids| self.rule(r, ids))?;
         let disabled_packs = self.disabled_packs(raw.claims.as_ref())?;
@@ -44,7 +56,8 @@ impl Source<'_> {
         })
     }
 
-    fn target(
+    /// One target; `ids` holds the ids of those before it.
+    pub(super) fn target(
         &self,
         raw: &Spanned<RawTarget>,
         crawl: &CrawlSettings,
