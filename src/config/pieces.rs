@@ -70,8 +70,8 @@ fn targets(sections: &[Section]) -> usize {
     sections.iter().filter(|s| s.kind == Kind::Target).count()
 }
 
-/// The file's sections in order, or `None` when it cannot be split safely (a quoted header
-/// name, a target's subtable before any target).
+/// The file's sections in order, or `None` when a header name is quoted (which this does not
+/// follow). A target's subtable away from its target is left to [`runs`].
 pub(super) fn sections(text: &str) -> Option<Vec<Section>> {
     let mut starts = vec![(Kind::Preamble, 0)];
     let mut line_start = true;
@@ -106,18 +106,18 @@ pub(super) fn sections(text: &str) -> Option<Vec<Section>> {
             _ => line_start = false,
         }
     }
-    let mut sections = Vec::with_capacity(starts.len());
-    let mut seen_target = false;
-    for (i, &(kind, start)) in starts.iter().enumerate() {
-        match kind {
-            Kind::Target => seen_target = true,
-            Kind::TargetPart if !seen_target => return None,
-            _ => {}
-        }
-        let end = starts.get(i + 1).map_or(text.len(), |&(_, next)| next);
-        sections.push(Section { kind, start, end });
-    }
-    Some(sections)
+    let ends = starts
+        .iter()
+        .skip(1)
+        .map(|&(_, next)| next)
+        .chain([text.len()]);
+    Some(
+        starts
+            .iter()
+            .zip(ends)
+            .map(|(&(kind, start), end)| Section { kind, start, end })
+            .collect(),
+    )
 }
 
 /// The kind of the section whose header starts `rest`; `None` for a quoted name, which this
