@@ -11,8 +11,9 @@
 //!   has replacement characters that detection's has not;
 //! - detection guesses with and without the domain's prior (chardetng drops encodings foreign
 //!   to a `.ru` or `.tw` domain); when the two differ, the decode that reads as more plausible
-//!   text wins (`plausibility`), and between two Chinese encodings the guess without the prior,
-//!   which chardetng bases on character frequencies alone;
+//!   text wins (`plausibility`), and between two CJK encodings (Chinese, Japanese, Korean), or
+//!   two decodes that read as well, the guess without the prior, which chardetng bases on
+//!   character frequencies alone;
 //! - detection knows no Mac Cyrillic, and among Latin single-byte encodings windows-1252 is by
 //!   far the most common: each is tried against the guess and taken when it reads better.
 
@@ -103,8 +104,13 @@ pub fn decode(body: &[u8], content_type: Option<&str>, host: Option<&str>) -> De
         None if is_valid_utf8_text(body) => decode_with(UTF_8, body, EncodingSource::Detected),
         None => {
             // ASCII reads the same in every candidate, so only the domain's default is left to
-            // choose, and detection needs none of the bytes to choose it.
-            let evidence = if body.is_ascii() { &[][..] } else { body };
+            // choose, and detection needs none of the bytes to choose it; unless it has escape
+            // bytes, which may be ISO-2022-JP's (seven-bit Japanese).
+            let evidence = if body.is_ascii() && !body.contains(&0x1B) {
+                &[][..]
+            } else {
+                body
+            };
             let (detected, source) = detect(evidence, host);
             decode_with(detected, body, source)
         }
@@ -196,7 +202,9 @@ fn mostly_valid_utf8(text: &str) -> bool {
 /// Detection: chardetng's guess with and without the domain's prior, settled by the evidence.
 fn detect(body: &[u8], host: Option<&str>) -> (&'static Encoding, EncodingSource) {
     let sample = &body[..body.len().min(DETECT_BYTES)];
-    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+    // Browsers deny ISO-2022-JP detection because its escapes can hide markup from filters;
+    // nothing here renders a page, and Japanese mail-era pages still use it.
+    let mut detector = EncodingDetector::new(Iso2022JpDetection::Allow);
     detector.feed(sample, sample.len() == body.len());
     let guess = |tld: Option<&str>| {
         let guessed = detector.guess(tld.map(str::as_bytes), Utf8Detection::Allow);
@@ -212,9 +220,19 @@ fn detect(body: &[u8], host: Option<&str>) -> (&'static Encoding, EncodingSource
         Some(tld) => best_single_byte(guess(Some(tld)), scored, &score),
         None => generic,
     };
+    // Between two CJK multi-byte encodings plausibility cannot choose (a wrong decode is still
+    // a run of valid, if rare, ideographs), but chardetng's guess without the prior rests on
+    // character frequencies alone. Otherwise a tie goes to the guess without the prior too: the
+    // prior only removes the encodings foreign to the domain, and a page in Hebrew read as
+    // Cyrillic under `.ru`, or in Hungarian as windows-1252, reads as cleanly as the truth.
     if hinted == generic {
-        (generic, EncodingSource::Detected)
-    } else if is_chinese(hinted) && is_chinese(generic) || score(generic) > score(hinted) {
+        return (generic, EncodingSource::Detected);
+    }
+    let hinted_score = score(hinted);
+    // Within a hundredth is a tie: one odd character in a long text is not evidence.
+    if is_cjk_multi_byte(hinted) && is_cjk_multi_byte(generic)
+        || score(generic) >= hinted_score - hinted_score.abs() / 100
+    {
         (generic, EncodingSource::EvidenceOverDomain)
     } else {
         (hinted, EncodingSource::Detected)
@@ -237,17 +255,35 @@ fn best_single_byte(
     }
     let latin_too = is_latin(guessed) || non_ascii_bytes(sample) < WEAK_EVIDENCE_BYTES;
     let guessed_score = score(guessed);
+    // Mac Cyrillic must read clearly better than a guess of another script: Hebrew or Greek
+    // read as Mac Cyrillic's capitals can score a point above the truth.
+    let margin = |e: &'static Encoding| {
+        if e == X_MAC_CYRILLIC && !is_cyrillic(guessed) {
+            guessed_score.abs() / 8 + 2
+        } else {
+            0
+        }
+    };
     [X_MAC_CYRILLIC, WINDOWS_1252]
         .into_iter()
         .filter(|e| *e != guessed && (*e != WINDOWS_1252 || latin_too))
         .map(|e| (score(e), e))
-        .filter(|(s, _)| *s > guessed_score)
+        .filter(|(s, e)| *s > guessed_score + margin(e))
         .max_by_key(|(s, _)| *s)
         .map_or(guessed, |(_, e)| e)
 }
 
-fn is_chinese(encoding: &'static Encoding) -> bool {
-    encoding == GB18030 || encoding == BIG5
+/// The multi-byte encodings of Chinese, Japanese and Korean.
+fn is_cjk_multi_byte(encoding: &'static Encoding) -> bool {
+    [
+        GB18030,
+        BIG5,
+        encoding_rs::SHIFT_JIS,
+        encoding_rs::EUC_JP,
+        encoding_rs::EUC_KR,
+        encoding_rs::ISO_2022_JP,
+    ]
+    .contains(&encoding)
 }
 
 /// Fewer non-ASCII bytes than this is weak evidence for any single-byte encoding.
@@ -255,6 +291,18 @@ const WEAK_EVIDENCE_BYTES: usize = 16;
 
 fn non_ascii_bytes(bytes: &[u8]) -> usize {
     bytes.iter().filter(|b| !b.is_ascii()).count()
+}
+
+/// The single-byte encodings of Cyrillic.
+fn is_cyrillic(encoding: &'static Encoding) -> bool {
+    [
+        encoding_rs::WINDOWS_1251,
+        encoding_rs::KOI8_R,
+        encoding_rs::KOI8_U,
+        encoding_rs::ISO_8859_5,
+        encoding_rs::IBM866,
+    ]
+    .contains(&encoding)
 }
 
 /// The single-byte encodings of Latin-script languages.

@@ -104,6 +104,9 @@ fn word_score(word: &str) -> i64 {
                 }
                 lower_seen |= c.is_lowercase();
             }
+            // Vowel signs, tone marks and points (Thai, Hebrew, Arabic, Devanagari) belong to
+            // the letters they sit on.
+            c if unicode_normalization::char::is_combining_mark(c) => {}
             c if c.is_ascii_digit() => {}
             c if c.is_ascii() => {}
             c if is_edge_punctuation(c) => {
