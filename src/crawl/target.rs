@@ -343,8 +343,13 @@ impl Crawling<'_> {
                 None => break,
                 Some(Ok(response)) => {
                     let last_good = self.last_good.get(pending.url.as_str()).cloned();
-                    self.read_and_store(attempt, response, last_good, max_body)
-                        .await
+                    let wants_links = !self.frontier.too_deep(pending.depth + 1);
+                    let page = ReadPage {
+                        last_good,
+                        max_body,
+                        wants_links,
+                    };
+                    self.read_and_store(attempt, response, page).await
                 }
                 Some(Err(e)) => {
                     let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -495,14 +500,18 @@ impl Crawling<'_> {
 
     /// Reads a response into a capture under a CPU permit and writes it, in one blocking task
     /// (decoding, parsing, hashing, zstd and sled are all sync): one hand-over between threads a
-    /// page, not two. Returns the capture's links.
+    /// page, not two. Returns the capture's links when the frontier wants them.
     async fn read_and_store(
         &mut self,
         attempt: Attempt,
         response: Response,
-        last_good: Option<LastGood>,
-        max_body: u64,
+        page: ReadPage,
     ) -> Option<Vec<String>> {
+        let ReadPage {
+            last_good,
+            max_body,
+            wants_links,
+        } = page;
         let fallback = attempt.clone();
         let store = self.job.store.clone();
         let id = self.job.target.id.clone();
@@ -510,18 +519,22 @@ impl Crawling<'_> {
         let written = tokio::task::spawn_blocking(move || {
             let mut capture = attempt.responded(response, max_body, last_good.as_ref());
             // A shared document's links are read from the store here, off the async threads,
-            // like an extracted document's are found here.
-            capture.links = capture
-                .links
-                .take()
-                .or_else(|| kept_links(&store, &capture));
+            // like an extracted document's are found here; a page at the crawl's last depth
+            // leads nowhere, so they are not read at all (on a re-crawl that is most pages).
+            if wants_links && capture.links.is_none() {
+                capture.links = kept_links(&store, &capture);
+            }
             if capture.same_document_as_before.is_some() {
                 tracing::debug!(
                     "{id}: {}: the body of its last good capture again: not read again",
                     capture.url
                 );
             }
-            let links = capture.links.clone();
+            let links = if wants_links {
+                capture.links.clone()
+            } else {
+                None
+            };
             let kind = (capture.outcome, capture.status);
             // Writing is mostly waiting on sled: other pages may be read meanwhile.
             drop(permit);
@@ -611,6 +624,15 @@ fn log_capture(record: &CaptureRecord) {
 
 /// The links kept with the stored document a capture shares with an earlier one (`None` for a
 /// capture that shares none).
+/// What reading a fetched page needs beside the attempt and the response.
+struct ReadPage {
+    /// The page's last good capture, whose body an unchanged answer repeats.
+    last_good: Option<LastGood>,
+    max_body: u64,
+    /// Whether the frontier takes links from this page (it is above the crawl's last depth).
+    wants_links: bool,
+}
+
 fn kept_links(store: &Store, capture: &NewCapture) -> Option<Vec<String>> {
     let digest = capture.same_document_as_before.as_ref()?;
     match store.document_links(digest) {
