@@ -183,7 +183,8 @@ fn source_label(source: EncodingSource) -> &'static str {
             "detection: the declared charset gave replacement characters"
         }
         EncodingSource::EvidenceOverDomain => {
-            "detection: the text read better than under the domain's usual encoding"
+            "detection against the domain's usual encoding: the text read at least as well, or \
+             character frequencies chose between CJK encodings"
         }
     }
 }

@@ -48,7 +48,8 @@ pub enum EncodingSource {
     ValidUtf8,
     /// The declared charset gave replacement characters; detection's choice did not.
     DeclarationContradicted,
-    /// Guessed from the bytes against the domain's prior, because that read better.
+    /// Guessed from the bytes against the domain's prior: that read at least as well, or
+    /// character frequencies chose between CJK encodings.
     EvidenceOverDomain,
 }
 

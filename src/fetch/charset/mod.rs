@@ -41,7 +41,8 @@ pub enum EncodingSource {
     ValidUtf8,
     /// The declared charset gave replacement characters; detection's choice did not.
     DeclarationContradicted,
-    /// Detection without the domain's prior read better than with it.
+    /// Detection without the domain's prior won: its text read at least as well as with the
+    /// prior, or both guesses were CJK encodings, between which character frequencies decide.
     EvidenceOverDomain,
 }
 
