@@ -14,6 +14,7 @@
 mod support;
 
 mod cases;
+mod charsets;
 mod claims;
 mod commands;
 mod config_errors;
