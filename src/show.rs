@@ -180,7 +180,8 @@ fn source_label(source: EncodingSource) -> &'static str {
         EncodingSource::Detected => "detection",
         EncodingSource::ValidUtf8 => "the bytes: valid UTF-8, whatever the page declared",
         EncodingSource::DeclarationContradicted => {
-            "detection: the declared charset gave replacement characters"
+            "detection, over the declared charset, whose decode broke or read as less plausible \
+             text"
         }
         EncodingSource::EvidenceOverDomain => {
             "detection against the domain's usual encoding: the text read at least as well, or \

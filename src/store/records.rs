@@ -46,7 +46,8 @@ pub enum EncodingSource {
     Detected,
     /// The bytes are valid UTF-8 with non-ASCII text, whatever the page declared.
     ValidUtf8,
-    /// The declared charset gave replacement characters; detection's choice did not.
+    /// Detection overruled the declared charset: its decode had replacement characters, read
+    /// as less plausible text, or was one CJK encoding where detection found another.
     DeclarationContradicted,
     /// Guessed from the bytes against the domain's prior: that read at least as well, or
     /// character frequencies chose between CJK encodings.

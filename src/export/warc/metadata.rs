@@ -122,7 +122,9 @@ fn source_words(source: EncodingSource) -> &'static str {
         EncodingSource::Meta => " (from a meta charset)",
         EncodingSource::Detected => " (detected)",
         EncodingSource::ValidUtf8 => " (valid UTF-8)",
-        EncodingSource::DeclarationContradicted => " (detected: the declaration gave garbage)",
+        EncodingSource::DeclarationContradicted => {
+            " (detected: the declared charset misread the text)"
+        }
         EncodingSource::EvidenceOverDomain => " (detected against the domain's prior)",
     }
 }

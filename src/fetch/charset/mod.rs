@@ -8,7 +8,11 @@
 //!   would turn all of its text into mojibake, and every claim on it would look removed;
 //! - a declared legacy charset loses to UTF-8 when the bytes are valid UTF-8 with non-ASCII text
 //!   in them (a template's leftover `<meta charset=gb2312>`), and to detection when its decode
-//!   has replacement characters that detection's has not;
+//!   has replacement characters that detection's has not, reads as less plausible text (Cyrillic
+//!   or Chinese bytes under a server's default iso-8859-1, KOI8-R under windows-1251), or is one
+//!   CJK encoding where detection finds another (Big5 under a `gb2312` label decodes without an
+//!   error); a clean CJK decode of a few bytes stands against a single-byte rival, and a tie
+//!   keeps the declaration;
 //! - detection guesses with and without the domain's prior (chardetng drops encodings foreign
 //!   to a `.ru` or `.tw` domain); when the two differ, the decode that reads as more plausible
 //!   text wins (`plausibility`), and between two CJK encodings (Chinese, Japanese, Korean), or
@@ -39,7 +43,8 @@ pub enum EncodingSource {
     Detected,
     /// The bytes are valid UTF-8 with non-ASCII text, whatever the page declared.
     ValidUtf8,
-    /// The declared charset gave replacement characters; detection's choice did not.
+    /// Detection overruled the declared charset: its decode had replacement characters, read
+    /// as less plausible text, or was one CJK encoding where detection found another.
     DeclarationContradicted,
     /// Detection without the domain's prior won: its text read at least as well as with the
     /// prior, or both guesses were CJK encodings, between which character frequencies decide.
@@ -90,7 +95,7 @@ pub fn decode(body: &[u8], content_type: Option<&str>, host: Option<&str>) -> De
         Some(_) if is_valid_utf8_text(body) => decode_with(UTF_8, body, EncodingSource::ValidUtf8),
         Some((encoding, source)) => {
             let decoded = decode_with(encoding, body, source);
-            if !decoded.had_errors {
+            if !decoded.had_errors && !worth_doubting(encoding, &decoded.text) {
                 return decoded;
             }
             let (detected, _) = detect(body, host);
@@ -98,7 +103,19 @@ pub fn decode(body: &[u8], content_type: Option<&str>, host: Option<&str>) -> De
                 return decoded;
             }
             let other = decode_with(detected, body, EncodingSource::DeclarationContradicted);
-            if other.had_errors { decoded } else { other }
+            // A clean CJK decode has passed its encoding's multi-byte grammar, which a
+            // single-byte reading of a few bytes (an 8-byte Japanese title read as Mac
+            // Cyrillic) cannot outweigh, unless the CJK reading itself is implausible
+            // (German umlauts under a gb2312 label: "geh鰎t").
+            let decoded_score = scored(&decoded.text);
+            let evidence_enough = !is_cjk_multi_byte(encoding)
+                || decoded_score < 0
+                || non_ascii_bytes(&body[..body.len().min(SCORE_BYTES)]) >= WEAK_EVIDENCE_BYTES;
+            let take_other = !other.had_errors
+                && (decoded.had_errors
+                    || is_cjk_multi_byte(encoding) && is_cjk_multi_byte(detected)
+                    || evidence_enough && scored(&other.text) > decoded_score);
+            if take_other { other } else { decoded }
         }
         // Most pages that declare nothing are UTF-8, and chardetng, which reads every byte with
         // every candidate, would only confirm it: valid UTF-8 with non-ASCII text is UTF-8.
@@ -116,6 +133,20 @@ pub fn decode(body: &[u8], content_type: Option<&str>, host: Option<&str>) -> De
             decode_with(detected, body, source)
         }
     }
+}
+
+/// Whether a clean decode under a declared legacy charset still needs detection's opinion:
+/// a CJK label (gb2312 on Big5 bytes) decodes another CJK encoding without an error, as rare
+/// ideographs plausibility cannot fault, and a single-byte label (a server's default
+/// iso-8859-1) decodes anything without an error. Pages under a right label pay for one
+/// detection pass; only legacy-labelled pages with non-ASCII bytes do.
+fn worth_doubting(encoding: &'static Encoding, text: &str) -> bool {
+    is_cjk_multi_byte(encoding) || encoding.is_single_byte() && !text.is_ascii()
+}
+
+/// The plausibility of the start of a decoded text, as much as detection scores.
+fn scored(text: &str) -> i64 {
+    plausibility::plausibility(&text[..text.floor_char_boundary(SCORE_BYTES)])
 }
 
 /// Valid UTF-8 with at least one multi-byte sequence: legacy encodings almost never produce

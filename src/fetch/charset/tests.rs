@@ -350,6 +350,27 @@ fn ascii_only_body_decodes() {
 /// `CHARSET_CORPUS=/path/to/chardet/tests` runs it on another copy of the chardet test files.
 #[test]
 fn chardet_corpus_is_read_right_under_every_domain() {
+    assert_corpus_read_right(&DOMAINS, |_| "text/html".to_string());
+}
+
+/// The same files under a declared charset: a server's wrong default (iso-8859-1, windows-1251,
+/// gb2312) loses to the evidence (before, 1169, 980 and 189 of 1386 of these decodes were
+/// wrong under those labels), and a right label stays obeyed.
+#[test]
+fn chardet_corpus_is_read_right_under_a_wrong_declared_charset() {
+    for label in ["iso-8859-1", "windows-1251", "gb2312"] {
+        assert_corpus_read_right(&["shop.example.com"], |_| {
+            format!("text/html; charset={label}")
+        });
+    }
+    assert_corpus_read_right(&["shop.example.com"], |truth| {
+        format!("text/html; charset={}", truth.name())
+    });
+}
+
+/// Decodes every corpus file of a WHATWG encoding under each host, with the Content-Type
+/// `content_type` gives for its true encoding, and fails listing every wrong decode.
+fn assert_corpus_read_right(hosts: &[&str], content_type: impl Fn(&'static Encoding) -> String) {
     let root = std::env::var_os("CHARSET_CORPUS").map_or_else(
         || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/charsets"),
         std::path::PathBuf::from,
@@ -405,6 +426,7 @@ fn chardet_corpus_is_read_right_under_every_domain() {
         let Some(want) = expected(&name) else {
             continue;
         };
+        let content_type = content_type(want);
         for file in std::fs::read_dir(folder.path())
             .into_iter()
             .flatten()
@@ -417,12 +439,12 @@ fn chardet_corpus_is_read_right_under_every_domain() {
             // (windows-1251 and -1252 on ASCII and curly quotes, KOI8-R and KOI8-U on Russian)
             // are equally right for it.
             let truth = want.decode(&bytes).0;
-            for host in DOMAINS {
+            for host in hosts {
                 read += 1;
-                let got = decode(&bytes, Some("text/html"), Some(host));
+                let got = decode(&bytes, Some(&content_type), Some(host));
                 if got.text.trim_start_matches('\u{FEFF}') != truth.trim_start_matches('\u{FEFF}') {
                     wrong.push(format!(
-                        "{name}/{} under {host}: {}",
+                        "{name}/{} under {host} as {content_type}: {}",
                         file.file_name().to_string_lossy(),
                         got.encoding
                     ));
@@ -430,7 +452,7 @@ fn chardet_corpus_is_read_right_under_every_domain() {
             }
         }
     }
-    assert!(read > 500, "the corpus looks incomplete: {read} decodes");
+    assert!(read > 150, "the corpus looks incomplete: {read} decodes");
     assert!(
         wrong.is_empty(),
         "{} of {read} decodes wrong:\n{}",
@@ -457,6 +479,60 @@ fn a_declared_charset_that_breaks_the_text_loses_to_detection() {
         (d.encoding, d.source),
         ("Big5", EncodingSource::DeclarationContradicted)
     );
+}
+
+#[test]
+fn a_server_default_charset_loses_to_the_text_it_garbles() {
+    // A server's default label (iso-8859-1, windows-1251) decodes any bytes without an error,
+    // so only the text can say it is wrong; gb2312 decodes Big5 without an error too, as rare
+    // ideographs, and only a CJK rival can say it is wrong.
+    for (label, encoding, text, host) in [
+        ("iso-8859-1", WINDOWS_1251, RU, "shop.example.com"),
+        ("iso-8859-1", GB18030, ZH, "shop.example.com"),
+        ("windows-1251", encoding_rs::KOI8_R, RU, "shop.example.ru"),
+        (
+            "windows-1251",
+            encoding_rs::X_MAC_CYRILLIC,
+            RU,
+            "shop.example.ru",
+        ),
+        ("gb2312", BIG5, TW, "shop.example.cn"),
+        ("big5", GB18030, ZH, "shop.example.tw"),
+    ] {
+        let html = page("", text);
+        let content_type = format!("text/html; charset={label}");
+        let d = decode(&encode(encoding, &html), Some(&content_type), Some(host));
+        // The text, not the name: KOI8-U reads Russian exactly as KOI8-R does.
+        assert_eq!(d.text, html, "{} labelled {label}", encoding.name());
+        assert_eq!(
+            d.source,
+            EncodingSource::DeclarationContradicted,
+            "{} labelled {label}",
+            encoding.name()
+        );
+    }
+}
+
+#[test]
+fn a_right_declared_charset_is_obeyed() {
+    let fr = "Nous sommes distributeur agréé de composants pour l’aéronautique et la défense.";
+    for (encoding, text, host) in [
+        (WINDOWS_1252, fr, "shop.example.fr"),
+        (WINDOWS_1252, fr, "shop.example.ru"),
+        (WINDOWS_1251, RU, "shop.example.cn"),
+        (GB18030, ZH, "shop.example.tw"),
+        (BIG5, TW, "shop.example.cn"),
+        (encoding_rs::EUC_JP, "会社概要", "shop.example.ru"),
+    ] {
+        let html = page("", text);
+        let content_type = format!("text/html; charset={}", encoding.name());
+        let d = decode(&encode(encoding, &html), Some(&content_type), Some(host));
+        assert_eq!(d.text, html, "{} under {host}", encoding.name());
+        assert_eq!(
+            (d.encoding, d.source),
+            (encoding.name(), EncodingSource::Header)
+        );
+    }
 }
 
 #[test]

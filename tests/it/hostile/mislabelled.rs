@@ -18,12 +18,7 @@ async fn invalid_utf8_under_a_utf8_label_keeps_the_valid_text() {
     assert_eq!(capture.outcome, Outcome::Ok, "{capture:?}");
     assert_eq!(capture.encoding.as_deref(), Some("UTF-8"), "{capture:?}");
     assert_eq!(status_column(&row), "200", "{row}");
-    let document = case
-        .ws
-        .open_store()
-        .document(capture.id)
-        .expect("read")
-        .expect("document stored");
+    let document = case.document(&capture);
     let texts: Vec<&str> = document.blocks.iter().map(|b| b.text.as_str()).collect();
     assert!(
         texts.contains(&"深圳市军工电子有限公司，军用元器件授权代理商。"),
@@ -53,12 +48,7 @@ async fn gbk_bytes_labelled_utf8_are_detected_as_gb18030() {
     report("GBK labelled utf-8", &capture, &crawl);
     assert_eq!(capture.outcome, Outcome::Ok, "{capture:?}");
     assert_eq!(capture.encoding.as_deref(), Some("gb18030"), "{capture:?}");
-    let document = case
-        .ws
-        .open_store()
-        .document(capture.id)
-        .expect("read")
-        .expect("document stored");
+    let document = case.document(&capture);
     assert!(
         document.blocks.iter().any(|b| b.text == text),
         "{:?}",
@@ -67,9 +57,10 @@ async fn gbk_bytes_labelled_utf8_are_detected_as_gb18030() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn latin1_label_on_cyrillic_bytes_is_obeyed_as_browsers_do() {
-    // The header wins over the bytes, as in a browser: the page reads as mojibake, and the
-    // capture says which encoding was used and where it came from.
+async fn latin1_label_on_cyrillic_bytes_loses_to_the_evidence() {
+    // A server's default iso-8859-1 decodes any bytes without an error; obeyed, as a browser
+    // would, it turned every Russian claim into mojibake ("Îôèöèàëüíûé"). The text decides,
+    // and the capture says the declaration was overruled.
     let text = "Официальный дистрибьютор для предприятий оборонной промышленности.";
     let html = format!("<html><body><p>{text}</p></body></html>");
     let cp1251 = encoding_rs::WINDOWS_1251.encode(&html).0.into_owned();
@@ -81,13 +72,19 @@ async fn latin1_label_on_cyrillic_bytes_is_obeyed_as_browsers_do() {
     assert_eq!(capture.outcome, Outcome::Ok, "{capture:?}");
     assert_eq!(
         capture.encoding.as_deref(),
-        Some("windows-1252"),
+        Some("windows-1251"),
         "{capture:?}"
     );
     assert_eq!(
         capture.encoding_source,
-        Some(claimwatch::store::EncodingSource::Header),
+        Some(claimwatch::store::EncodingSource::DeclarationContradicted),
         "{capture:?}"
+    );
+    let document = case.document(&capture);
+    assert!(
+        document.blocks.iter().any(|b| b.text == text),
+        "{:?}",
+        document.blocks
     );
 }
 

@@ -160,6 +160,15 @@ impl Case {
         Crawl { output, took }
     }
 
+    /// The document extracted from `capture`, which must have one.
+    fn document(&self, capture: &CaptureRecord) -> claimwatch::extract::Document {
+        self.ws
+            .open_store()
+            .document(capture.id)
+            .expect("read")
+            .expect("document stored")
+    }
+
     /// The last capture of the hostile server's `path`, and its `history` row.
     async fn recorded(&self, path: &str) -> (CaptureRecord, String) {
         self.recorded_url(&self.hostile.url(path)).await
@@ -265,12 +274,7 @@ pub(crate) async fn deep_page_keeps_its_text(label: &str, path: &str, html: Stri
     let (capture, _) = case.recorded(path).await;
     report(&format!("{label} ({size} bytes)"), &capture, &crawl);
     assert_eq!(capture.outcome, Outcome::Ok, "{capture:?}");
-    let document = case
-        .ws
-        .open_store()
-        .document(capture.id)
-        .expect("read")
-        .expect("document stored");
+    let document = case.document(&capture);
     assert!(
         document.blocks.iter().any(|b| b.text.contains(text)),
         "the text deep inside is kept: {:?}",

@@ -110,12 +110,7 @@ async fn page_with_100k_links_is_extracted_quickly_and_bounded() {
     report(&format!("100k links ({size} bytes)"), &capture, &crawl);
     assert_eq!(capture.outcome, Outcome::Ok, "{capture:?}");
     assert!(!capture.truncated, "{capture:?}");
-    let document = case
-        .ws
-        .open_store()
-        .document(capture.id)
-        .expect("read")
-        .expect("document stored");
+    let document = case.document(&capture);
     assert!(
         document.links.len() <= claimwatch::extract::MAX_LINKS,
         "{} links kept",
