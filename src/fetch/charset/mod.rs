@@ -138,10 +138,12 @@ pub fn decode(body: &[u8], content_type: Option<&str>, host: Option<&str>) -> De
 /// Whether a clean decode under a declared legacy charset still needs detection's opinion:
 /// a CJK label (gb2312 on Big5 bytes) decodes another CJK encoding without an error, as rare
 /// ideographs plausibility cannot fault, and a single-byte label (a server's default
-/// iso-8859-1) decodes anything without an error. Pages under a right label pay for one
-/// detection pass; only legacy-labelled pages with non-ASCII bytes do.
+/// iso-8859-1) decodes anything without an error, seven-bit ISO-2022-JP too, as ASCII with
+/// escape characters. Only legacy-labelled pages with non-ASCII bytes or escapes pay for a
+/// detection pass.
 fn worth_doubting(encoding: &'static Encoding, text: &str) -> bool {
-    is_cjk_multi_byte(encoding) || encoding.is_single_byte() && !text.is_ascii()
+    is_cjk_multi_byte(encoding)
+        || encoding.is_single_byte() && (!text.is_ascii() || text.contains('\u{1B}'))
 }
 
 /// The plausibility of the start of a decoded text, as much as detection scores.

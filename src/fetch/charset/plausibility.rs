@@ -54,13 +54,21 @@ fn is_edge_punctuation(c: char) -> bool {
         )
 }
 
+/// The ideographic full stop, comma and brackets, and their full-width ASCII forms.
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}')
+}
+
 /// The score of a decoded text; higher is more plausible.
 pub fn plausibility(text: &str) -> i64 {
     // Words end at ASCII punctuation too: markup ("<title>Афиша</title>") and hyphens or
     // slashes that join words of two scripts in real text ("USB-кабель", "SMD/чип") are not
-    // evidence either way.
+    // evidence either way. CJK text has no spaces: its full stops and commas end its words.
     text.split(|c: char| {
-        c.is_whitespace() || c == '\u{A0}' || (c.is_ascii_punctuation() && c != '\'')
+        c.is_whitespace()
+            || c == '\u{A0}'
+            || (c.is_ascii_punctuation() && c != '\'')
+            || is_cjk_punctuation(c)
     })
     .filter(|w| !w.is_ascii())
     .map(word_score)
@@ -171,6 +179,9 @@ mod tests {
             ("Grüße aus München", "GrьЯe aus Mьnchen"),
             ("Мы поставляем USB-кабели", "Ìû ïîñòàâëÿåì USB-êàáåëè"),
             ("正常的文字", "正常的文\u{FFFD}"),
+            // Japanese sentences run on without spaces, full stop to full stop; seven-bit
+            // ISO-2022-JP read as ASCII scores nothing.
+            ("代理店です。高品質な製品", "$BBeM}E9$G$9!#9bIJ<A"),
         ];
         for (right, wrong) in cases {
             assert!(

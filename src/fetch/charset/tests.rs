@@ -498,6 +498,12 @@ fn a_server_default_charset_loses_to_the_text_it_garbles() {
         ),
         ("gb2312", BIG5, TW, "shop.example.cn"),
         ("big5", GB18030, ZH, "shop.example.tw"),
+        (
+            "iso-8859-1",
+            encoding_rs::ISO_2022_JP,
+            JA,
+            "shop.example.jp",
+        ),
     ] {
         let html = page("", text);
         let content_type = format!("text/html; charset={label}");
@@ -647,4 +653,13 @@ fn ansi_escapes_in_an_ascii_page_do_not_make_it_japanese() {
     let d = decode(html.as_bytes(), Some("text/html"), Some("example.com"));
     assert_eq!(d.text, html);
     assert_ne!(d.encoding, "ISO-2022-JP");
+    let d = decode(
+        html.as_bytes(),
+        Some("text/html; charset=windows-1252"),
+        Some("example.jp"),
+    );
+    assert_eq!(
+        (d.text.as_str(), d.encoding),
+        (html.as_str(), "windows-1252")
+    );
 }
