@@ -663,3 +663,47 @@ fn ansi_escapes_in_an_ascii_page_do_not_make_it_japanese() {
         (html.as_str(), "windows-1252")
     );
 }
+
+#[test]
+fn short_titles_under_a_wrong_label_are_read_right() {
+    // A company's name or a menu may be all the text a page has. (KOI8-R "О компании" under
+    // windows-1251 reads as "п ЙНЛОЮМХХ", as plausible word for word: a tie keeps the label.)
+    let wrong: &[(&str, &'static Encoding, &str)] = &[
+        ("iso-8859-1", WINDOWS_1251, "Контакты"),
+        ("iso-8859-1", WINDOWS_1251, "Военная продукция"),
+        ("iso-8859-1", GB18030, "军工"),
+        ("iso-8859-1", BIG5, "公司簡介"),
+        ("windows-1251", encoding_rs::KOI8_R, "Контакты"),
+        ("gb2312", BIG5, "公司簡介"),
+    ];
+    let right: &[(&str, &'static Encoding, &str)] = &[
+        ("windows-1252", WINDOWS_1252, "© 2024 Société Générale"),
+        ("windows-1251", WINDOWS_1251, "Контакты"),
+        ("koi8-r", encoding_rs::KOI8_R, "Контакты"),
+        ("gb2312", GB18030, "军工"),
+        ("big5", BIG5, "軍工"),
+    ];
+    let mut misread = Vec::new();
+    for (cases, want) in [
+        (wrong, EncodingSource::DeclarationContradicted),
+        (right, EncodingSource::Header),
+    ] {
+        for (label, encoding, text) in cases {
+            for host in ["shop.example.com", "shop.example.ru", "shop.example.cn"] {
+                let html =
+                    format!("<html><head><title>{text}</title></head><body>Ltd</body></html>");
+                let content_type = format!("text/html; charset={label}");
+                let d = decode(&encode(encoding, &html), Some(&content_type), Some(host));
+                if d.text != html || d.source != want {
+                    misread.push(format!(
+                        "{} {text} labelled {label} under {host}: {} {:?}",
+                        encoding.name(),
+                        d.encoding,
+                        d.source
+                    ));
+                }
+            }
+        }
+    }
+    assert!(misread.is_empty(), "{}", misread.join("\n"));
+}
