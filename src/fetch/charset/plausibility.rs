@@ -48,10 +48,8 @@ fn is_edge_punctuation(c: char) -> bool {
                 | '…'
                 | '·'
                 | '•'
-                | '\u{3000}'..='\u{303F}'
-                | '\u{FF01}'..='\u{FF0F}'
-                | '\u{FF1A}'..='\u{FF20}'
         )
+        || is_cjk_punctuation(c)
 }
 
 /// The ideographic full stop, comma and brackets, and their full-width ASCII forms.

@@ -7,6 +7,10 @@ const TW: &str = "台灣軍工電子 國防 授權代理。我們為國防工業
 const RU: &str =
     "Официальный дистрибьютор, оборонной промышленности. Мы поставляем надёжные компоненты.";
 const JA: &str = "防衛産業向けの電子部品の正規代理店です。高品質な製品を提供します。";
+const KO: &str =
+    "우리 회사는 방위 산업을 위한 전자 부품의 공식 대리점입니다. 고품질 제품을 제공합니다.";
+const HE: &str = "אנחנו מפיצים רשמיים של רכיבים אלקטרוניים לתעשייה הביטחונית ולתעופה.";
+const TH: &str = "เราเป็นตัวแทนจำหน่ายอย่างเป็นทางการของชิ้นส่วนอิเล็กทรอนิกส์สำหรับอุตสาหกรรมป้องกันประเทศ";
 /// Hosts under the top-level domains whose priors pull detection towards one script.
 const DOMAINS: [&str; 7] = [
     "example.com",
@@ -17,10 +21,6 @@ const DOMAINS: [&str; 7] = [
     "example.jp",
     "example.kr",
 ];
-const KO: &str =
-    "우리 회사는 방위 산업을 위한 전자 부품의 공식 대리점입니다. 고품질 제품을 제공합니다.";
-const HE: &str = "אנחנו מפיצים רשמיים של רכיבים אלקטרוניים לתעשייה הביטחונית ולתעופה.";
-const TH: &str = "เราเป็นตัวแทนจำหน่ายอย่างเป็นทางการของชิ้นส่วนอิเล็กทรอนิกส์สำหรับอุตสาหกรรมป้องกันประเทศ";
 
 fn page(meta: &str, sentence: &str) -> String {
     let body = format!("<p>{sentence}</p>\n").repeat(6);
@@ -452,7 +452,11 @@ fn assert_corpus_read_right(hosts: &[&str], content_type: impl Fn(&'static Encod
             }
         }
     }
-    assert!(read > 150, "the corpus looks incomplete: {read} decodes");
+    // As many files as the corpus beside the checkout has (198), give or take, under each host.
+    assert!(
+        read > 100 * hosts.len(),
+        "the corpus looks incomplete: {read} decodes"
+    );
     assert!(
         wrong.is_empty(),
         "{} of {read} decodes wrong:\n{}",
