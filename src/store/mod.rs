@@ -11,7 +11,7 @@
 //! | captures   | capture id                   | JSON [`CaptureRecord`]   |
 //! | documents  | SHA-256 of the document JSON | zstd(JSON `Document`)    |
 //! | links      | SHA-256 of the document JSON | zstd(JSON link URLs)     |
-//! | views      | SHA-256 of the document JSON | zstd(JSON `PageView`)    |
+//! | views      | SHA-256 of the document JSON | packed `PageView` (views.rs) |
 //! | by_url     | url 0x00 capture id          | empty                    |
 //! | by_target  | target 0x00 capture id       | empty                    |
 //! | pages      | target 0x00 url              | JSON [`PageRecord`]      |

@@ -9,11 +9,19 @@
 //!
 //! [`Matcher::fingerprint`]: crate::claims::Matcher::fingerprint
 
-use crate::claims::PageView;
+use crate::claims::{BlockMark, PageView};
 
 use super::bodies::parse_hex;
 use super::codec::{compress, decompress, from_json, to_json};
+use super::keys::show_key;
 use super::{Store, StoreError};
+
+/// The first byte of a view stored packed: its block marks as fixed-width numbers, then its
+/// claims. Views written before were one zstd frame of JSON, which starts with 0x28.
+const PACKED_VIEW: u8 = 0x02;
+
+/// A block mark's two big-endian u64s.
+const MARK_BYTES: usize = 16;
 
 /// The meta key holding the fingerprint the stored views were computed under.
 const VIEWS_FINGERPRINT_KEY: &[u8] = b"views_fingerprint";
@@ -44,10 +52,7 @@ impl Store {
             return Ok(None);
         };
         match self.views.get(key)? {
-            Some(packed) => {
-                let json = decompress("views", &key, &packed)?;
-                from_json("views", &key, &json).map(Some)
-            }
+            Some(packed) => unpack_view(&key, &packed).map(Some),
             None => Ok(None),
         }
     }
@@ -58,7 +63,7 @@ impl Store {
         let Some(key) = parse_hex(document_sha256) else {
             return Ok(());
         };
-        self.views.insert(key, compress("view", &to_json(view))?)?;
+        self.views.insert(key, pack_view(view)?)?;
         Ok(())
     }
 
@@ -80,5 +85,127 @@ impl Store {
         self.links
             .insert(key, compress("links", &to_json(&links))?)?;
         Ok(Some(links))
+    }
+}
+
+/// A view as the store keeps it: `PACKED_VIEW`, the number of block marks (u32, big-endian),
+/// the marks, then the claims as a zstd frame of JSON, or nothing when there are none. Block
+/// marks are hashes, which neither compress nor need parsing: a page of a thousand blocks read
+/// as JSON cost more than the rest of its unchanged re-crawl's detection.
+fn pack_view(view: &PageView) -> Result<Vec<u8>, StoreError> {
+    let count = u32::try_from(view.blocks.len()).map_err(|_| {
+        StoreError::corrupt(format!(
+            "a view of {} blocks is too many to keep",
+            view.blocks.len()
+        ))
+    })?;
+    let mut packed = Vec::with_capacity(1 + 4 + view.blocks.len() * MARK_BYTES);
+    packed.push(PACKED_VIEW);
+    packed.extend_from_slice(&count.to_be_bytes());
+    for mark in &view.blocks {
+        packed.extend_from_slice(&mark.section.to_be_bytes());
+        packed.extend_from_slice(&mark.text.to_be_bytes());
+    }
+    if !view.claims.is_empty() {
+        packed.extend_from_slice(&compress("view", &to_json(&view.claims))?);
+    }
+    Ok(packed)
+}
+
+/// A stored view, packed or (written by an earlier build) a zstd frame of JSON.
+fn unpack_view(key: &[u8], packed: &[u8]) -> Result<PageView, StoreError> {
+    let Some((&PACKED_VIEW, rest)) = packed.split_first() else {
+        let json = decompress("views", key, packed)?;
+        return from_json("views", key, &json);
+    };
+    let damaged =
+        |what: &str| StoreError::corrupt(format!("views: value of key {}: {what}", show_key(key)));
+    let (count, rest) = rest
+        .split_first_chunk::<4>()
+        .ok_or_else(|| damaged("too short to say how many blocks it holds"))?;
+    let marks_len = usize::try_from(u32::from_be_bytes(*count))
+        .ok()
+        .and_then(|n| n.checked_mul(MARK_BYTES))
+        .filter(|&len| len <= rest.len())
+        .ok_or_else(|| damaged("shorter than the blocks it says it holds"))?;
+    let (marks, claims) = rest.split_at(marks_len);
+    let blocks = marks
+        .chunks_exact(MARK_BYTES)
+        .map(|mark| {
+            let half = |at: usize| {
+                let bytes: [u8; 8] = mark[at..at + 8]
+                    .try_into()
+                    .expect("chunks_exact gives marks of 16 bytes");
+                u64::from_be_bytes(bytes)
+            };
+            BlockMark {
+                section: half(0),
+                text: half(8),
+            }
+        })
+        .collect();
+    let claims = if claims.is_empty() {
+        Vec::new()
+    } else {
+        from_json("views", key, &decompress("views", key, claims)?)?
+    };
+    Ok(PageView { claims, blocks })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::Claim;
+    use crate::extract::BlockKind;
+
+    fn view(claims: Vec<Claim>) -> PageView {
+        PageView {
+            claims,
+            blocks: (0..300)
+                .map(|n| BlockMark {
+                    section: n % 7,
+                    text: n.wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                })
+                .collect(),
+        }
+    }
+
+    fn claim() -> Claim {
+        Claim {
+            rule: "military-en".into(),
+            category: "military".into(),
+            lang: "en".into(),
+            terms: vec!["military".into()],
+            text: "Supplier to military programmes.".into(),
+            normalized: "supplier to military programmes".into(),
+            block: BlockKind::Text,
+            manufacturer: None,
+            region: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_packed_view_reads_back_whole_with_and_without_claims() {
+        for view in [view(Vec::new()), view(vec![claim()]), PageView::default()] {
+            let packed = pack_view(&view).expect("packs");
+            assert_eq!(packed[0], PACKED_VIEW);
+            assert_eq!(unpack_view(b"k", &packed).expect("unpacks"), view);
+        }
+    }
+
+    #[test]
+    fn a_view_stored_as_json_by_an_earlier_build_still_reads() {
+        let view = view(vec![claim()]);
+        let earlier = compress("view", &to_json(&view)).expect("compresses");
+        assert_eq!(unpack_view(b"k", &earlier).expect("unpacks"), view);
+    }
+
+    #[test]
+    fn a_cut_packed_view_is_named_as_damage() {
+        let packed = pack_view(&view(vec![claim()])).expect("packs");
+        for cut in [3, 100] {
+            let error = unpack_view(b"k", &packed[..cut]).expect_err("cut");
+            assert!(error.to_string().contains("views"), "{error}");
+        }
     }
 }
