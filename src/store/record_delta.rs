@@ -23,15 +23,15 @@ const DELTA: u8 = 0x01;
 const HEADER: usize = 1 + 8;
 
 /// zstd level for records: they are small, so a higher level costs microseconds.
-const LEVEL: i32 = 9;
+const LEVEL: i32 = 6;
 
 /// The largest record a delta may say it decodes to: records are a few kilobytes; a larger
 /// size is damage, not a record.
 const MAX_RECORD: usize = 16 << 20;
 
-// Contexts are reused per thread; each frame loads its own base as the dictionary.
+// The decompression context is reused per thread; each frame loads its own base as the
+// dictionary.
 thread_local! {
-    static CCTX: RefCell<zstd::zstd_safe::CCtx<'static>> = RefCell::new(zstd::zstd_safe::CCtx::create());
     static DCTX: RefCell<zstd::zstd_safe::DCtx<'static>> = RefCell::new(zstd::zstd_safe::DCtx::create());
 }
 
@@ -68,12 +68,21 @@ pub(super) fn pack(json: &[u8], base: Option<&Base>) -> Result<Vec<u8>, StoreErr
     let Some(base) = base else {
         return Ok(json.to_vec());
     };
-    let compress = |cctx: &mut zstd::zstd_safe::CCtx<'static>| {
+    // A context per record: a prefix is borrowed, and a context kept per thread could only
+    // borrow what lives forever. A new context's tables are sized for this record and its base.
+    let mut cctx = zstd::zstd_safe::CCtx::try_create().ok_or_else(|| StoreError::Compress {
+        what: "capture record",
+        error: std::io::Error::other("zstd could not make a compression context"),
+    })?;
+    let mut compress = || {
         cctx.set_parameter(zstd::zstd_safe::CParameter::CompressionLevel(LEVEL))?;
         // Four bytes that make a delta decoded on a base changed since fail instead of
         // reading as some other record.
         cctx.set_parameter(zstd::zstd_safe::CParameter::ChecksumFlag(true))?;
-        cctx.load_dictionary(&base.json)?;
+        // The base as a prefix, which the decoder reads as the raw-content dictionary it
+        // is: a dictionary loaded into a context is first made into a dictionary object
+        // with tables sized for any input, which cost more than the record's compression.
+        cctx.ref_prefix(&base.json)?;
         let mut packed = Vec::with_capacity(HEADER + zstd::zstd_safe::compress_bound(json.len()));
         packed.push(DELTA);
         packed.extend_from_slice(&base.id.to_be_bytes());
@@ -82,12 +91,10 @@ pub(super) fn pack(json: &[u8], base: Option<&Base>) -> Result<Vec<u8>, StoreErr
         packed.extend_from_slice(&frame);
         Ok::<_, usize>(packed)
     };
-    let packed = CCTX
-        .with(|cctx| compress(&mut cctx.borrow_mut()))
-        .map_err(|code| StoreError::Compress {
-            what: "capture record",
-            error: std::io::Error::other(zstd::zstd_safe::get_error_name(code)),
-        })?;
+    let packed = compress().map_err(|code| StoreError::Compress {
+        what: "capture record",
+        error: std::io::Error::other(zstd::zstd_safe::get_error_name(code)),
+    })?;
     if packed.len() * 2 < json.len() {
         Ok(packed)
     } else {
@@ -184,6 +191,31 @@ mod tests {
         // The next record builds on the same base, not on the delta.
         let again = base_for(&captures, 2).expect("reads").expect("a base");
         assert_eq!(again.id, 1);
+    }
+
+    #[test]
+    fn a_delta_written_on_a_loaded_dictionary_by_an_earlier_build_still_reads() {
+        let captures = tree();
+        let first = record(1, 1);
+        captures
+            .insert(id_key(1), first.as_slice())
+            .expect("insert");
+        let second = record(2, 2);
+        let mut cctx = zstd::zstd_safe::CCtx::create();
+        cctx.set_parameter(zstd::zstd_safe::CParameter::CompressionLevel(9))
+            .expect("a level");
+        cctx.set_parameter(zstd::zstd_safe::CParameter::ChecksumFlag(true))
+            .expect("a checksum");
+        cctx.load_dictionary(&first).expect("a dictionary");
+        let mut frame = Vec::with_capacity(4096);
+        cctx.compress2(&mut frame, &second).expect("compresses");
+        let mut packed = vec![DELTA];
+        packed.extend_from_slice(&1u64.to_be_bytes());
+        packed.extend_from_slice(&frame);
+        assert_eq!(
+            unpack(&captures, &id_key(2), &packed).expect("unpacks"),
+            second.as_slice()
+        );
     }
 
     #[test]
