@@ -100,6 +100,7 @@ pub async fn run(
             std::thread::available_parallelism().map_or(2, |n| n.get()),
         )),
         store_failure: Arc::new(OnceLock::new()),
+        matcher: Some(matcher.clone()),
     };
     let detection = {
         let store = store.clone();

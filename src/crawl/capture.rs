@@ -55,6 +55,7 @@ impl Attempt {
             same_document_as_before: None,
             body_sha256: None,
             links: None,
+            view: None,
         }
     }
 

@@ -23,6 +23,7 @@ use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
+use crate::claims::Matcher;
 use crate::config::Target;
 use crate::fetch::HttpClients;
 use crate::store::{CaptureRecord, Store};
@@ -56,6 +57,11 @@ pub struct CrawlShared {
     /// The first capture the store could not write. The crawl sets it and stops every target,
     /// since every later capture would be lost too (a full disk, a failing device).
     pub store_failure: Arc<OnceLock<String>>,
+    /// The run's claim rules: a page read this run has its view (claims and block places)
+    /// found where it is parsed, and kept with its capture, so detection reads that view
+    /// instead of reading the document back and matching it. The store's views must be this
+    /// matcher's (`Store::use_views_of`). Without one, detection finds the views itself.
+    pub matcher: Option<Arc<Matcher>>,
 }
 
 /// Crawls `targets`, at most `shared.concurrency` at once, until done or `cancel`led.
@@ -125,6 +131,7 @@ where
             on_capture: options.on_capture.clone(),
             cpu: shared.cpu.clone(),
             store_failure: shared.store_failure.clone(),
+            matcher: shared.matcher.clone(),
         };
         let finished = finished.clone();
         tasks.spawn(async move {

@@ -19,6 +19,7 @@ use super::robots::{MAX_ROBOTS_BYTES, Robots};
 use super::scope::Scope;
 use super::sitemap::{self, MAX_SITEMAP_BYTES};
 use super::writer::{CaptureWriter, Receipt};
+use crate::claims::{Matcher, PageView};
 use crate::config::{CrawlSettings, Target, human_size};
 use crate::fetch::{FetchError, FetchSettings, Fetcher, HttpClients, Response, Turn};
 use crate::store::{
@@ -61,6 +62,8 @@ pub struct TargetCrawl {
     /// Set by the first capture the store could not write: the run stops there, since every
     /// later capture would be lost too (a full disk, a failing device).
     pub store_failure: Arc<std::sync::OnceLock<String>>,
+    /// The run's claim rules, for the views of the pages read (`CrawlShared::matcher`).
+    pub matcher: Option<Arc<Matcher>>,
 }
 
 /// The state of a crawl in progress.
@@ -515,9 +518,14 @@ impl Crawling<'_> {
         let fallback = attempt.clone();
         let store = self.job.store.clone();
         let id = self.job.target.id.clone();
+        let matcher = self.job.matcher.clone();
         let permit = self.job.cpu.clone().acquire_owned().await;
         let written = tokio::task::spawn_blocking(move || {
             let mut capture = attempt.responded(response, max_body, last_good.as_ref());
+            // Claims are found here, beside the parse, while the document is at hand.
+            if let (Some(matcher), Some(document)) = (&matcher, &capture.document) {
+                capture.view = Some(PageView::of(matcher, document));
+            }
             // A shared document's links are read from the store here, off the async threads,
             // like an extracted document's are found here; a page at the crawl's last depth
             // leads nowhere, so they are not read at all (on a re-crawl that is most pages).

@@ -14,7 +14,7 @@ use super::codec::{compress, from_json, to_json};
 use super::custody::{self, CustodyKind, Logged};
 use super::keys::{check_name, id_key, index_key, page_key};
 use super::{
-    CaptureRecord, NewCapture, Outcome, PageRecord, Store, StoreError, bodies, record_delta,
+    CaptureRecord, NewCapture, Outcome, PageRecord, Store, StoreError, bodies, record_delta, views,
 };
 use crate::extract::Document;
 
@@ -45,6 +45,8 @@ pub struct PreparedCapture {
     /// The body's digest and, when the store did not hold it, the body compressed.
     body: Option<([u8; 32], Option<Vec<u8>>)>,
     document: Option<([u8; 32], Option<PackedDocument>)>,
+    /// The document's view under the run's rules, packed, keyed like the document.
+    view: Option<([u8; 32], Vec<u8>)>,
     url_key: Vec<u8>,
     target_key: Vec<u8>,
     page_key: Vec<u8>,
@@ -71,6 +73,7 @@ impl PreparedCapture {
             .as_ref()
             .and_then(|(_, packed)| packed.as_ref());
         self.stored_record.len()
+            + self.view.as_ref().map_or(0, |(_, packed)| packed.len())
             + body.map_or(0, Vec::len)
             + document.map_or(0, |d| d.document.len() + d.links.len())
     }
@@ -92,10 +95,16 @@ impl Store {
     /// compression) here, outside the transaction, whose closure sled may run more than once.
     /// A body or document the store already holds is not compressed again (the common case on
     /// a re-crawl of an unchanged site).
-    pub fn prepare_capture(&self, capture: NewCapture) -> Result<PreparedCapture, StoreError> {
+    pub fn prepare_capture(&self, mut capture: NewCapture) -> Result<PreparedCapture, StoreError> {
         check_name("target", &capture.target)?;
         check_name("url", &capture.url)?;
         let id = self.next_id()?;
+        // Packed first and let go: on a page dense with claims the view outweighs the document.
+        let packed_view = capture
+            .view
+            .take()
+            .map(|view| views::pack_view(&view))
+            .transpose()?;
         let digest = match (&capture.body, capture.body_sha256) {
             (Some(_), Some(known)) => Some(known),
             (body, _) => body.as_deref().map(bodies::digest),
@@ -131,6 +140,12 @@ impl Store {
             None => None,
         };
 
+        // Written whether or not the document is new: the views may have been dropped for
+        // other rules since it was stored.
+        let view = match (&document, packed_view) {
+            (Some((digest, _)), Some(packed)) => Some((*digest, packed)),
+            _ => None,
+        };
         let mut record = capture_record(id, &capture, digest.map(hex::encode));
         record.document_sha256 = document
             .as_ref()
@@ -157,6 +172,7 @@ impl Store {
             stored_record,
             body,
             document,
+            view,
         })
     }
 
@@ -176,10 +192,22 @@ impl Store {
             &self.pages,
             &self.custody,
             &self.meta,
+            &self.views,
         );
         trees
             .transaction(
-                |(bodies, captures, documents, links, by_url, by_target, pages, custody, meta)|
+                |(
+                    bodies,
+                    captures,
+                    documents,
+                    links,
+                    by_url,
+                    by_target,
+                    pages,
+                    custody,
+                    meta,
+                    views,
+                )|
                  -> TxResult<Vec<bool>> {
                     let mut new_bodies = vec![false; batch.len()];
                     for &i in &order {
@@ -195,26 +223,32 @@ impl Store {
                             bodies.insert(&digest[..], packed.as_slice())?;
                             new_bodies[i] = true;
                         }
-                        captures.insert(&id_key(record.id)[..], capture.stored_record.as_slice())?;
+                        captures
+                            .insert(&id_key(record.id)[..], capture.stored_record.as_slice())?;
                         if let Some((digest, Some(packed))) = &capture.document
                             && documents.get(digest)?.is_none()
                         {
                             documents.insert(&digest[..], packed.document.as_slice())?;
                             links.insert(&digest[..], packed.links.as_slice())?;
                         }
+                        if let Some((digest, packed)) = &capture.view {
+                            views.insert(&digest[..], packed.as_slice())?;
+                        }
                         by_url.insert(capture.url_key.as_slice(), &[][..])?;
                         by_target.insert(capture.target_key.as_slice(), &[][..])?;
                         let page = match pages.get(&capture.page_key)? {
                             Some(stored) => {
-                                let page: PageRecord = from_json("pages", &capture.page_key, &stored)
-                                    .map_err(abort)?;
+                                let page: PageRecord =
+                                    from_json("pages", &capture.page_key, &stored)
+                                        .map_err(abort)?;
                                 updated_page(page, record)
                             }
                             None => new_page(record),
                         };
                         pages.insert(capture.page_key.as_slice(), to_json(&page))?;
                         let capture_id = record.id.to_string();
-                        let logged = Logged::new(CustodyKind::Capture, &capture_id, &capture.record_json);
+                        let logged =
+                            Logged::new(CustodyKind::Capture, &capture_id, &capture.record_json);
                         custody::append(custody, meta, logged, logged_at)?;
                     }
                     Ok(new_bodies)

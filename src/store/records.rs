@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::SiteHealth;
 use super::capture_evidence::CaptureEvidence;
 
+use crate::claims::PageView;
 use crate::extract::Document;
 
 /// How one fetch attempt ended. Only `Ok` captures are "good": the others never count as a
@@ -102,6 +103,10 @@ pub struct NewCapture {
     /// The document's links as the crawl reads them (canonical URLs), kept beside a new
     /// document; when `None`, its links as extracted.
     pub links: Option<Vec<String>>,
+    /// The document's claims and block places under the run's rules, when the crawl found
+    /// them where it parsed the page: kept beside the document in the same transaction, so
+    /// detection reads the view, not the document, back (`views.rs`).
+    pub view: Option<PageView>,
 }
 
 /// A stored capture: everything but the body and the document, which live in their own trees.

@@ -39,6 +39,7 @@ fn capture(target: &str, url: &str, body: &[u8], outcome: Outcome) -> NewCapture
         same_document_as_before: None,
         body_sha256: None,
         links: None,
+        view: None,
     }
 }
 
@@ -141,6 +142,27 @@ fn bodies_and_documents_round_trip() {
         Some(put.record)
     );
     assert_eq!(store.capture(999_999).expect("read"), None);
+}
+
+#[test]
+fn a_view_found_by_the_crawl_is_kept_with_its_capture() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("opens");
+    let matcher = crate::claims::Matcher::new(&[], &[], &[]).expect("built-in packs compile");
+    store.use_views_of(&matcher.fingerprint()).expect("views");
+    let view = crate::claims::PageView::of(&matcher, &document());
+    assert!(!view.claims.is_empty(), "the document holds a claim");
+    let mut new = capture("t", "http://x/", b"<p>Top distributor</p>", Outcome::Ok);
+    new.document = Some(document());
+    new.view = Some(view.clone());
+    let put = store.put_capture(new.clone()).expect("put");
+    let digest = put.record.document_sha256.expect("a document digest");
+    assert_eq!(store.view(&digest).expect("reads"), Some(view.clone()));
+    // The same document captured again keeps its view, even after the views were dropped.
+    store.views.clear().expect("clears");
+    new.body = Some(b"<p>Top distributor</p> ".to_vec());
+    store.put_capture(new).expect("put");
+    assert_eq!(store.view(&digest).expect("reads"), Some(view));
 }
 
 #[test]

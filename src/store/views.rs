@@ -92,7 +92,7 @@ impl Store {
 /// the marks, then the claims as a zstd frame of JSON, or nothing when there are none. Block
 /// marks are hashes, which neither compress nor need parsing: a page of a thousand blocks read
 /// as JSON cost more than the rest of its unchanged re-crawl's detection.
-fn pack_view(view: &PageView) -> Result<Vec<u8>, StoreError> {
+pub(super) fn pack_view(view: &PageView) -> Result<Vec<u8>, StoreError> {
     let count = u32::try_from(view.blocks.len()).map_err(|_| {
         StoreError::corrupt(format!(
             "a view of {} blocks is too many to keep",

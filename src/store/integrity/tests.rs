@@ -34,6 +34,7 @@ fn capture(url: &str, body: &[u8]) -> NewCapture {
         same_document_as_before: None,
         body_sha256: None,
         links: None,
+        view: None,
     }
 }
 

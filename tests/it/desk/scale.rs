@@ -48,6 +48,7 @@ fn fill(store: &Store) {
                 same_document_as_before: None,
                 body_sha256: None,
                 links: None,
+                view: None,
             })
             .expect("store a capture")
             .record;
