@@ -4,11 +4,13 @@
 //! It serves the 130 saved pages of `../shared/corpora/pages/` (news, blogs, reference; 25.7 MB)
 //! on loopback, as one target seeded with every page (depth 0, so only those pages), and runs
 //! the release binary twice: a first crawl and an unchanged re-crawl. For each it reports the
-//! child's CPU time per page (user + system, from `wait4`), MB of HTML per CPU-second and peak
-//! RSS. The parse-and-extract ceiling is the same pages decoded and extracted in this process,
-//! single-threaded. When `urlwatch` is found (`URLWATCH=/path/to/urlwatch`, or on PATH), it
-//! runs urlwatch 2.x with its `html2text` filter on the same URLs twice and reports the same
-//! numbers.
+//! child's CPU time per page (user + system, from `wait4`, and each apart), MB of HTML per
+//! CPU-second and peak RSS. The parse-and-extract ceiling is the same pages decoded and
+//! extracted in this process, single-threaded. When `urlwatch` is found
+//! (`URLWATCH=/path/to/urlwatch`, or on PATH), it runs urlwatch 2.x with its `html2text` filter
+//! on the same URLs twice and reports the same numbers. It does all of this `REALPAGES_ROUNDS`
+//! times (3 unless set), each program once a round, and reports each row's median round: on a
+//! shared machine one run can be a fifth off the next.
 //!
 //! Nothing is asserted. Run it with `cargo bench --bench realpages`; it says so and stops when
 //! the corpus is not beside the checkout. With `REALPAGES_SERVE=/path/targets.toml` it only
@@ -117,58 +119,104 @@ fn main() -> Result<()> {
         runtime.block_on(std::future::pending::<()>());
     }
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_claimwatch"));
-    let store = dir.path().join("store");
-    println!(
-        "\n{:<34} {:>10} {:>10} {:>12} {:>10}",
-        "", "CPU ms/pg", "MB/CPU-s", "wall s", "peak MiB"
-    );
-    for (run, label) in ["claimwatch first crawl", "claimwatch unchanged re-crawl"]
-        .into_iter()
-        .enumerate()
-    {
-        let m = crawl_once(
-            &binary,
-            &targets,
-            &store,
-            dir.path(),
-            run + 1,
-            Duration::from_secs(600),
-        )?;
-        report(label, m.user + m.sys, m.wall, m.max_rss_kib, count, bytes);
+    let rounds = std::env::var("REALPAGES_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(DEFAULT_ROUNDS)
+        .max(1);
+    let urlwatch = urlwatch();
+    let urls_file = dir.path().join("urls.yaml");
+    if urlwatch.is_some() {
+        let jobs: String = urls
+            .iter()
+            .map(|u| format!("url: {u}\nfilter:\n  - html2text\n---\n"))
+            .collect();
+        std::fs::write(&urls_file, jobs).context("write urlwatch's urls.yaml")?;
     }
-
-    match urlwatch() {
-        Some(urlwatch) => {
-            let jobs: String = urls
-                .iter()
-                .map(|u| format!("url: {u}\nfilter:\n  - html2text\n---\n"))
-                .collect();
-            let urls_file = dir.path().join("urls.yaml");
-            std::fs::write(&urls_file, jobs).context("write urlwatch's urls.yaml")?;
-            for (run, label) in ["urlwatch first run", "urlwatch unchanged re-run"]
-                .into_iter()
-                .enumerate()
-            {
-                let (cpu, wall, rss) = run_urlwatch(&urlwatch, dir.path(), &urls_file)
+    // Each round runs every program once, first run then re-run, so that all of them meet the
+    // same moment of a shared machine; the medians are reported.
+    let mut costs: [Vec<Cost>; 4] = Default::default();
+    for round in 0..rounds {
+        let store = dir.path().join(format!("store{round}"));
+        for (run, runs) in costs[..2].iter_mut().enumerate() {
+            let m = crawl_once(
+                &binary,
+                &targets,
+                &store,
+                dir.path(),
+                round * 2 + run + 1,
+                Duration::from_secs(600),
+            )?;
+            runs.push(Cost {
+                user: m.user,
+                sys: m.sys,
+                wall: m.wall,
+                rss_kib: m.max_rss_kib,
+            });
+        }
+        if let Some(urlwatch) = &urlwatch {
+            let cache = dir.path().join(format!("urlwatch-cache{round}.db"));
+            for (run, runs) in costs[2..].iter_mut().enumerate() {
+                let cost = run_urlwatch(urlwatch, dir.path(), &urls_file, &cache)
                     .with_context(|| format!("urlwatch run {}", run + 1))?;
-                report(label, cpu, wall, rss, count, bytes);
+                runs.push(cost);
             }
         }
-        None => println!(
+    }
+    println!(
+        "\nmedian of {rounds} round(s); CPU is the child's user + system time (wait4)\n{:<34} {:>10} {:>8} {:>8} {:>10} {:>8} {:>9}",
+        "", "CPU ms/pg", "user", "system", "MB/CPU-s", "wall s", "peak MiB"
+    );
+    let labels = [
+        "claimwatch first crawl",
+        "claimwatch unchanged re-crawl",
+        "urlwatch first run",
+        "urlwatch unchanged re-run",
+    ];
+    for (label, runs) in labels.iter().zip(&costs) {
+        if let Some(cost) = median(runs) {
+            report(label, cost, count, bytes);
+        }
+    }
+    if urlwatch.is_none() {
+        println!(
             "urlwatch: not found (set URLWATCH=/path/to/urlwatch, e.g. from `pip install urlwatch==2.29 html2text`)"
-        ),
+        );
     }
     stop.cancel();
     Ok(())
 }
 
-fn report(label: &str, cpu: Duration, wall: Duration, rss_kib: i64, pages: usize, bytes: usize) {
+/// Rounds of each program when `REALPAGES_ROUNDS` does not say.
+const DEFAULT_ROUNDS: usize = 3;
+
+/// What one run of a program cost.
+#[derive(Debug, Clone, Copy)]
+struct Cost {
+    user: Duration,
+    sys: Duration,
+    wall: Duration,
+    rss_kib: i64,
+}
+
+/// The run of median CPU time.
+fn median(runs: &[Cost]) -> Option<Cost> {
+    let mut sorted = runs.to_vec();
+    sorted.sort_by_key(|c| c.user + c.sys);
+    sorted.get(sorted.len().saturating_sub(1) / 2).copied()
+}
+
+fn report(label: &str, cost: Cost, pages: usize, bytes: usize) {
+    let per_page = |t: Duration| t.as_secs_f64() * 1000.0 / pages as f64;
+    let cpu = cost.user + cost.sys;
     println!(
-        "{label:<34} {:>10.2} {:>10.1} {:>12.2} {:>10.0}",
-        cpu.as_secs_f64() * 1000.0 / pages as f64,
+        "{label:<34} {:>10.2} {:>8.2} {:>8.2} {:>10.1} {:>8.2} {:>9.0}",
+        per_page(cpu),
+        per_page(cost.user),
+        per_page(cost.sys),
         bytes as f64 / 1e6 / cpu.as_secs_f64().max(1e-9),
-        wall.as_secs_f64(),
-        rss_kib as f64 / 1024.0
+        cost.wall.as_secs_f64(),
+        cost.rss_kib as f64 / 1024.0
     );
 }
 
@@ -198,9 +246,9 @@ fn urlwatch() -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// One urlwatch run as a child: its CPU time (from `wait4` through `time -f`), wall time and
-/// peak RSS.
-fn run_urlwatch(urlwatch: &Path, dir: &Path, urls: &Path) -> Result<(Duration, Duration, i64)> {
+/// One urlwatch run as a child, with its job cache at `cache`: its CPU time (from `wait4`
+/// through `time -f`), wall time and peak RSS.
+fn run_urlwatch(urlwatch: &Path, dir: &Path, urls: &Path, cache: &Path) -> Result<Cost> {
     let started = Instant::now();
     let output = Command::new("/usr/bin/time")
         .arg("-f")
@@ -211,7 +259,7 @@ fn run_urlwatch(urlwatch: &Path, dir: &Path, urls: &Path) -> Result<(Duration, D
         .arg("--config")
         .arg(dir.join("urlwatch.yaml"))
         .arg("--cache")
-        .arg(dir.join("urlwatch-cache.db"))
+        .arg(cache)
         .arg("--hooks")
         .arg(dir.join("hooks.py"))
         .env("HOME", dir)
@@ -228,7 +276,12 @@ fn run_urlwatch(urlwatch: &Path, dir: &Path, urls: &Path) -> Result<(Duration, D
     let [user, sys, rss] = fields[..] else {
         bail!("no timing from /usr/bin/time: {stderr}");
     };
-    Ok((Duration::from_secs_f64(user + sys), wall, rss as i64))
+    Ok(Cost {
+        user: Duration::from_secs_f64(user),
+        sys: Duration::from_secs_f64(sys),
+        wall,
+        rss_kib: rss as i64,
+    })
 }
 
 fn git_head() -> String {
