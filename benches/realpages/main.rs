@@ -10,7 +10,8 @@
 //! (`URLWATCH=/path/to/urlwatch`, or on PATH), it runs urlwatch 2.x with its `html2text` filter
 //! on the same URLs twice and reports the same numbers. It does all of this `REALPAGES_ROUNDS`
 //! times (3 unless set), each program once a round, and reports each row's median round: on a
-//! shared machine one run can be a fifth off the next.
+//! shared machine one run can be a fifth off the next. `REALPAGES_BINARY=/path/to/claimwatch`
+//! measures another build (an earlier commit's) on the same pages.
 //!
 //! Nothing is asserted. Run it with `cargo bench --bench realpages`; it says so and stops when
 //! the corpus is not beside the checkout. With `REALPAGES_SERVE=/path/targets.toml` it only
@@ -118,7 +119,12 @@ fn main() -> Result<()> {
         );
         runtime.block_on(std::future::pending::<()>());
     }
-    let binary = PathBuf::from(env!("CARGO_BIN_EXE_claimwatch"));
+    // Another build can be measured on the same pages (a build of an earlier commit).
+    let binary = std::env::var_os("REALPAGES_BINARY").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_claimwatch")),
+        PathBuf::from,
+    );
+    println!("binary:  {}", binary.display());
     let rounds = std::env::var("REALPAGES_ROUNDS")
         .ok()
         .and_then(|n| n.parse::<usize>().ok())
