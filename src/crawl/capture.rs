@@ -2,7 +2,6 @@
 //! the document. Plain sync CPU work, run on a blocking thread.
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::canonical::canonical_str;
@@ -110,7 +109,7 @@ impl Attempt {
         }
         if (200..300).contains(&response.status) {
             capture.outcome = Outcome::Ok;
-            let sha256: [u8; 32] = Sha256::digest(&response.body).into();
+            let sha256 = response.body_sha256;
             capture.body_sha256 = Some(sha256);
             match last_good.filter(|last| last.is_same_page(&capture, &sha256)) {
                 Some(last) => {
@@ -184,10 +183,37 @@ impl LastGood {
     /// same body under the same Content-Type (whose charset decides the decoding), and no
     /// challenge marked in its headers (a challenge page's body may be the real page's).
     fn is_same_page(&self, capture: &NewCapture, sha256: &[u8; 32]) -> bool {
+        self.is_same(
+            sha256,
+            capture.truncated,
+            &capture.content_type,
+            &capture.headers,
+        )
+    }
+
+    /// Whether `response` will be read as this page again ([`Attempt::responded`] then
+    /// neither decodes nor parses it): a 2xx answer passing [`LastGood::is_same_page`].
+    pub fn is_answered_again_by(&self, response: &Response) -> bool {
+        (200..300).contains(&response.status)
+            && self.is_same(
+                &response.body_sha256,
+                response.truncated,
+                &response.content_type,
+                &response.headers,
+            )
+    }
+
+    fn is_same(
+        &self,
+        sha256: &[u8; 32],
+        truncated: bool,
+        content_type: &Option<String>,
+        headers: &[(String, String)],
+    ) -> bool {
         &self.sha256 == sha256
-            && !capture.truncated
-            && self.content_type == capture.content_type
-            && challenge::by_headers(&capture.headers).is_none()
+            && !truncated
+            && &self.content_type == content_type
+            && challenge::by_headers(headers).is_none()
     }
 }
 

@@ -502,8 +502,11 @@ impl Crawling<'_> {
     }
 
     /// Reads a response into a capture under a CPU permit and writes it, in one blocking task
-    /// (decoding, parsing, hashing, zstd and sled are all sync): one hand-over between threads a
-    /// page, not two. Returns the capture's links when the frontier wants them.
+    /// (decoding, parsing, zstd and sled are all sync): one hand-over between threads a page,
+    /// not two. A page that answers with its last good body again (most of a re-crawl) is not
+    /// read at all, and what is left, its record, is made here, without a hand-over: the
+    /// threads woken to pass a page along cost it more than the record. Returns the capture's
+    /// links when the frontier wants them.
     async fn read_and_store(
         &mut self,
         attempt: Attempt,
@@ -519,8 +522,15 @@ impl Crawling<'_> {
         let store = self.job.store.clone();
         let id = self.job.target.id.clone();
         let matcher = self.job.matcher.clone();
-        let permit = self.job.cpu.clone().acquire_owned().await;
-        let written = tokio::task::spawn_blocking(move || {
+        let answered_again = last_good
+            .as_ref()
+            .is_some_and(|last| last.is_answered_again_by(&response));
+        let permit = if answered_again {
+            None
+        } else {
+            Some(self.job.cpu.clone().acquire_owned().await)
+        };
+        let work = move || {
             let mut capture = attempt.responded(response, max_body, last_good.as_ref());
             // Claims are found here, beside the parse, while the document is at hand.
             if let (Some(matcher), Some(document)) = (&matcher, &capture.document) {
@@ -547,8 +557,12 @@ impl Crawling<'_> {
             // Writing is mostly waiting on sled: other pages may be read meanwhile.
             drop(permit);
             (store.prepare_capture(capture), kind, links)
-        })
-        .await;
+        };
+        let written = if answered_again {
+            Ok(work())
+        } else {
+            tokio::task::spawn_blocking(work).await
+        };
         match written {
             Ok((prepared, (outcome, status), links)) => {
                 self.counts.count(outcome, status);

@@ -141,6 +141,8 @@ pub struct Response {
     pub content_type: Option<String>,
     pub ip: Option<IpAddr>,
     pub body: Vec<u8>,
+    /// SHA-256 of `body`, taken as it came in.
+    pub body_sha256: [u8; 32],
     /// The body was longer than `max_body` and was cut there.
     pub truncated: bool,
     /// Retry-After, when the server sent one we could read.
@@ -315,6 +317,7 @@ impl Fetcher {
             content_type,
             ip,
             body: decoded.body,
+            body_sha256: decoded.sha256,
             truncated: decoded.truncated,
             retry_after,
             elapsed: Duration::ZERO,

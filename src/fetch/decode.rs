@@ -7,6 +7,8 @@
 
 use std::io::{self, Write};
 
+use sha2::{Digest, Sha256};
+
 /// The content codings claimwatch asks for and undoes, as sent in `Accept-Encoding`.
 pub const ACCEPTED: &str = "gzip, deflate, br";
 
@@ -28,6 +30,9 @@ enum Stage {
 #[derive(Debug)]
 pub struct Decoded {
     pub body: Vec<u8>,
+    /// SHA-256 of `body`, taken piece by piece as the body came in, so that a body the store
+    /// already holds can be known on arrival.
+    pub sha256: [u8; 32],
     /// Cut at the cap.
     pub truncated: bool,
     pub codings: Vec<String>,
@@ -43,6 +48,7 @@ impl BodyDecoder {
             bytes: Vec::with_capacity(capacity),
             cap,
             full: false,
+            digest: Sha256::new(),
         };
         let coding = content_encoding
             .map(|value| value.trim().to_ascii_lowercase())
@@ -78,9 +84,12 @@ impl BodyDecoder {
     /// unfinished, and what was decoded is the body).
     pub fn finish(mut self) -> io::Result<Decoded> {
         if self.sink_mut().full {
-            let body = std::mem::take(&mut self.sink_mut().bytes);
+            let sink = self.sink_mut();
+            let body = std::mem::take(&mut sink.bytes);
+            let sha256 = std::mem::take(&mut sink.digest).finalize().into();
             return Ok(Decoded {
                 body,
+                sha256,
                 truncated: true,
                 codings: self.codings,
             });
@@ -98,6 +107,7 @@ impl BodyDecoder {
         };
         Ok(Decoded {
             truncated: sink.full,
+            sha256: sink.digest.finalize().into(),
             body: sink.bytes,
             codings: self.codings,
         })
@@ -119,17 +129,21 @@ struct Capped {
     bytes: Vec<u8>,
     cap: usize,
     full: bool,
+    /// Of `bytes`, as they are kept.
+    digest: Sha256,
 }
 
 impl Write for Capped {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let room = self.cap - self.bytes.len();
-        if buf.len() > room {
-            self.bytes.extend_from_slice(&buf[..room]);
+        let kept = if buf.len() > room {
             self.full = true;
-            return Ok(buf.len());
-        }
-        self.bytes.extend_from_slice(buf);
+            &buf[..room]
+        } else {
+            buf
+        };
+        self.bytes.extend_from_slice(kept);
+        self.digest.update(kept);
         Ok(buf.len())
     }
 
@@ -178,6 +192,29 @@ mod tests {
         assert_eq!(fed, 1, "stops at the first piece past the cap");
         let decoded = decoder.finish().expect("ends");
         assert_eq!((decoded.body.len(), decoded.truncated), (1000, true));
+    }
+
+    #[test]
+    fn the_digest_is_of_the_body_as_kept_whole_decoded_or_cut() {
+        let page = b"<p>military and aerospace</p>".repeat(100);
+        let cases = [
+            (None, page.clone(), 10_000, page.clone()),
+            (Some("gzip"), gzip(&page), 10_000, page.clone()),
+            (None, page.clone(), 1000, page[..1000].to_vec()),
+            (Some("gzip"), gzip(&page), 1000, page[..1000].to_vec()),
+        ];
+        for (coding, sent, cap, kept) in cases {
+            let mut decoder = BodyDecoder::new(coding, cap, 0);
+            for piece in sent.chunks(7) {
+                if !decoder.feed(piece).expect("decodes") {
+                    break;
+                }
+            }
+            let decoded = decoder.finish().expect("ends");
+            assert_eq!(decoded.body, kept, "{coding:?}, cap {cap}");
+            let expected: [u8; 32] = Sha256::digest(&kept).into();
+            assert_eq!(decoded.sha256, expected, "{coding:?}, cap {cap}");
+        }
     }
 
     #[test]
