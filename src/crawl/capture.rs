@@ -301,3 +301,80 @@ fn looks_binary(body: &[u8]) -> bool {
     let has_utf16_bom = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
     !has_utf16_bom && head.contains(&0)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use sha2::{Digest, Sha256};
+
+    use super::*;
+    use crate::fetch::Exchange;
+
+    const PAGE: &[u8] = b"<p>Supplier to military programmes</p>";
+
+    fn last_good() -> LastGood {
+        LastGood {
+            sha256: Sha256::digest(PAGE).into(),
+            content_type: Some("text/html; charset=utf-8".into()),
+            encoding: Some("UTF-8".into()),
+            encoding_source: Some(EncodingSource::Header),
+            document_sha256: Some("d0c".into()),
+        }
+    }
+
+    fn response(body: &[u8]) -> Response {
+        Response {
+            final_url: Url::parse("http://shop.example/about").expect("a valid literal"),
+            redirects: Vec::new(),
+            status: 200,
+            headers: Vec::new(),
+            content_type: Some("text/html; charset=utf-8".into()),
+            ip: None,
+            body: body.to_vec(),
+            body_sha256: Sha256::digest(body).into(),
+            truncated: false,
+            retry_after: None,
+            elapsed: Duration::ZERO,
+            exchange: Exchange {
+                request_line: "GET /about HTTP/1.1".into(),
+                request_headers: Vec::new(),
+                http_version: "HTTP/1.1".into(),
+                response_headers: Vec::new(),
+                content_decoded: Vec::new(),
+                transfer_decoded: Vec::new(),
+                peer: None,
+                certificate: None,
+            },
+        }
+    }
+
+    // A page taken for its last good body is recorded on the task that received it, without
+    // being read: anything that would read it otherwise must not pass.
+    #[test]
+    fn only_the_last_good_body_under_the_same_type_and_no_challenge_is_answered_again() {
+        let last = last_good();
+        assert!(last.is_answered_again_by(&response(PAGE)));
+        let mut changed = vec![
+            response(b"<p>Supplier to civil programmes</p>"),
+            response(PAGE),
+            response(PAGE),
+            response(PAGE),
+            response(PAGE),
+        ];
+        changed[1].content_type = Some("text/html; charset=windows-1251".into());
+        changed[2].truncated = true;
+        changed[3].headers = vec![("cf-mitigated".into(), "challenge".into())];
+        changed[4].status = 404;
+        for response in changed {
+            assert!(
+                !last.is_answered_again_by(&response),
+                "{:?} {:?} {} {:?}",
+                response.content_type,
+                response.headers,
+                response.status,
+                response.truncated
+            );
+        }
+    }
+}
