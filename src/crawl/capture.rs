@@ -192,7 +192,8 @@ impl LastGood {
     }
 
     /// Whether `response` will be read as this page again ([`Attempt::responded`] then
-    /// neither decodes nor parses it): a 2xx answer passing [`LastGood::is_same_page`].
+    /// neither decodes nor parses it): a 2xx answer with the same body, whole, under the same
+    /// Content-Type, and no challenge marked in its headers.
     pub fn is_answered_again_by(&self, response: &Response) -> bool {
         (200..300).contains(&response.status)
             && self.is_same(
