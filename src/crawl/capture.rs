@@ -1,5 +1,6 @@
 //! Turning one fetch result into a capture record: decide the outcome, decode the body, extract
-//! the document. Plain sync CPU work, run on a blocking thread.
+//! the document. Plain sync CPU work, run on a blocking thread, except for a page that answers
+//! with its last good body, which is not read and is recorded where it arrived.
 
 use chrono::{DateTime, Utc};
 use url::Url;

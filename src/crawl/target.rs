@@ -504,9 +504,8 @@ impl Crawling<'_> {
     /// Reads a response into a capture under a CPU permit and writes it, in one blocking task
     /// (decoding, parsing, zstd and sled are all sync): one hand-over between threads a page,
     /// not two. A page that answers with its last good body again (most of a re-crawl) is not
-    /// read at all, and what is left, its record, is made here, without a hand-over: the
-    /// threads woken to pass a page along cost it more than the record. Returns the capture's
-    /// links when the frontier wants them.
+    /// read at all, and what is left, its record, is made here, without a hand-over (each
+    /// hand-over wakes a thread). Returns the capture's links when the frontier wants them.
     async fn read_and_store(
         &mut self,
         attempt: Attempt,
@@ -536,8 +535,8 @@ impl Crawling<'_> {
             if let (Some(matcher), Some(document)) = (&matcher, &capture.document) {
                 capture.view = Some(PageView::of(matcher, document));
             }
-            // A shared document's links are read from the store here, off the async threads,
-            // like an extracted document's are found here; a page at the crawl's last depth
+            // A shared document's links are read from the store here, with its record, like an
+            // extracted document's are found here; a page at the crawl's last depth
             // leads nowhere, so they are not read at all (on a re-crawl that is most pages).
             if wants_links && capture.links.is_none() {
                 capture.links = kept_links(&store, &capture);
