@@ -18,19 +18,23 @@
 //!   text wins (`plausibility`), and between two CJK encodings (Chinese, Japanese, Korean), or
 //!   two decodes that read as well, the guess without the prior, which chardetng bases on
 //!   character frequencies alone;
-//! - detection knows no Mac Cyrillic, and among Latin single-byte encodings windows-1252 is by
-//!   far the most common: each is tried against the guess and taken when it reads better.
+//! - detection knows no Mac Cyrillic, among Latin single-byte encodings windows-1252 is by far
+//!   the most common, and detection reads Hungarian as windows-1252: each of Mac Cyrillic,
+//!   windows-1252 and windows-1250 is tried against the guess and taken when it reads better.
+//!   Between Latin decodes, which all make words, reading better means letters of one
+//!   language's alphabet (`alphabets`).
 
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{
-    BIG5, Encoding, GB18030, GBK, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252,
-    X_MAC_CYRILLIC,
+    BIG5, Encoding, GB18030, GBK, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1250,
+    WINDOWS_1252, X_MAC_CYRILLIC,
 };
 use regex::bytes::Regex;
 
+mod alphabets;
 mod plausibility;
 
 /// Which rule chose the encoding a body was decoded in.
@@ -276,9 +280,11 @@ fn detect(body: &[u8], host: Option<&str>) -> (&'static Encoding, EncodingSource
 /// How many bytes of the sample plausibility reads: enough words to tell encodings apart.
 const SCORE_BYTES: usize = 64 * 1024;
 
-/// A single-byte guess, or Mac Cyrillic or windows-1252 when they read better: detection knows
-/// no Mac Cyrillic, and among Latin encodings windows-1252 is by far the most common, worth a
-/// try when the guess is another Latin encoding or a few bytes are all the evidence there is.
+/// A single-byte guess, or Mac Cyrillic, windows-1252 or windows-1250 when they read better:
+/// detection knows no Mac Cyrillic; among Latin encodings windows-1252 is by far the most
+/// common, and detection reads Hungarian as windows-1252 (only ő and ű tell them apart, which
+/// the alphabets in `plausibility` do), so both are worth a try when the guess is another
+/// Latin encoding or a few bytes are all the evidence there is.
 fn best_single_byte(
     guessed: &'static Encoding,
     sample: &[u8],
@@ -298,9 +304,9 @@ fn best_single_byte(
             0
         }
     };
-    [X_MAC_CYRILLIC, WINDOWS_1252]
+    [X_MAC_CYRILLIC, WINDOWS_1252, WINDOWS_1250]
         .into_iter()
-        .filter(|e| *e != guessed && (*e != WINDOWS_1252 || latin_too))
+        .filter(|e| *e != guessed && (*e == X_MAC_CYRILLIC || latin_too))
         .map(|e| (score(e), e))
         .filter(|(s, e)| *s > guessed_score + margin(e))
         .max_by_key(|(s, _)| *s)

@@ -57,8 +57,14 @@ fn is_cjk_punctuation(c: char) -> bool {
     matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}')
 }
 
-/// The score of a decoded text; higher is more plausible.
+/// The score of a decoded text; higher is more plausible. Each accented Latin letter that the
+/// alphabet fitting the text best does not write costs a point: between two Latin decodes that
+/// both make words, the one in a language wins.
 pub fn plausibility(text: &str) -> i64 {
+    words_score(text) - super::alphabets::misfits(text)
+}
+
+fn words_score(text: &str) -> i64 {
     // Words end at ASCII punctuation too: markup ("<title>Афиша</title>") and hyphens or
     // slashes that join words of two scripts in real text ("USB-кабель", "SMD/чип") are not
     // evidence either way. CJK text has no spaces: its full stops and commas end its words.
@@ -81,9 +87,17 @@ fn word_score(word: &str) -> i64 {
     let mut letters: Option<Script> = None;
     let mut lower_seen = false;
     let mut letter_count = 0usize;
-    let mut chars = word.chars().peekable();
+    // Symbols between letters anywhere in a word, not only next to them: "н•∞•§•у" (Japanese
+    // read as Mac Cyrillic) alternates letters with runs of symbols.
+    let last_letter = word
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_alphabetic())
+        .map(|(i, _)| i);
+    let before_last_letter = |at: usize| last_letter.is_some_and(|last| at < last);
+    let mut chars = word.char_indices().peekable();
     let mut previous: Option<char> = None;
-    while let Some(c) = chars.next() {
+    while let Some((at, c)) = chars.next() {
         if !c.is_ascii() {
             non_ascii += 1;
         }
@@ -96,7 +110,7 @@ fn word_score(word: &str) -> i64 {
                 // One CJK character between Latin letters ("gehöst" read as GBK: "geh鰎t").
                 if s == Script::Cjk
                     && previous.is_some_and(|p| p.is_ascii_alphabetic())
-                    && chars.peek().is_some_and(|n| n.is_ascii_alphabetic())
+                    && chars.peek().is_some_and(|(_, n)| n.is_ascii_alphabetic())
                 {
                     odd = true;
                 }
@@ -104,8 +118,13 @@ fn word_score(word: &str) -> i64 {
                     odd = true;
                 }
                 letters = Some(s);
-                if c.is_uppercase() && lower_seen && s != Script::Latin {
-                    // "прОдукция": Latin has camel-case product names, Cyrillic does not.
+                // "прОдукция": Latin has camel-case product names, Cyrillic does not, and
+                // their capitals are ASCII ("BlanchardÕs" is Mac Roman's apostrophe).
+                let next_lower = chars.peek().is_some_and(|(_, n)| n.is_lowercase());
+                if c.is_uppercase()
+                    && lower_seen
+                    && (s != Script::Latin || !c.is_ascii() && next_lower)
+                {
                     odd = true;
                 }
                 lower_seen |= c.is_lowercase();
@@ -117,24 +136,29 @@ fn word_score(word: &str) -> i64 {
             c if c.is_ascii() => {}
             c if is_edge_punctuation(c) => {
                 // Punctuation inside a word between letters ("О±ѕ" has ±; "Ђ„то") is odd.
-                let next_letter = chars.peek().is_some_and(|n| n.is_alphabetic());
-                let previous_letter = previous.is_some_and(char::is_alphabetic);
-                if next_letter && previous_letter && !matches!(c, '·' | '’' | '‘' | '–' | '—')
+                if letter_count > 0
+                    && before_last_letter(at)
+                    && !matches!(c, '·' | '’' | '‘' | '–' | '—')
                 {
                     odd = true;
                 }
             }
             _ => {
-                // Symbols, currency signs, marks: fine before or after digits, odd inside
-                // letters.
-                let next_letter = chars.peek().is_some_and(|n| n.is_alphabetic());
+                // Symbols, currency signs, marks: fine before or after digits, odd next to
+                // letters or between them.
+                let next_letter = chars.peek().is_some_and(|(_, n)| n.is_alphabetic());
                 let previous_letter = previous.is_some_and(char::is_alphabetic);
-                if next_letter || previous_letter {
+                if next_letter || previous_letter || letter_count > 0 && before_last_letter(at) {
                     odd = true;
                 }
             }
         }
         previous = Some(c);
+    }
+    // No word of today's Russian, Ukrainian or Bulgarian ends in a hard sign; Hebrew read as
+    // windows-1251 ends many in one (ת, tav, is its byte).
+    if letters == Some(Script::Cyrillic) && letter_count > 1 && word.ends_with(['ъ', 'Ъ']) {
+        odd = true;
     }
     // A lone non-ASCII letter against digits ("Ł825", "Ј2") is a currency sign or a symbol
     // decoded as a letter.
@@ -180,6 +204,15 @@ mod tests {
             // Japanese sentences run on without spaces, full stop to full stop; seven-bit
             // ISO-2022-JP read as ASCII scores nothing.
             ("代理店です。高品質な製品", "$BBeM}E9$G$9!#9bIJ<A"),
+            // Eight bytes of EUC-JP katakana read as Mac Cyrillic.
+            ("ログイン", "•н•∞•§•у"),
+            // Mac Roman's apostrophe read as windows-1252.
+            ("Blanchard’s", "BlanchardÕs"),
+            // Hungarian read as windows-1252 (ő, ű), Turkish as windows-1252 (ğ, ı, ş).
+            ("Az előadás győri műszaki", "Az elõadás gyõri mûszaki"),
+            ("Türkçe ağaç ışık şehir", "Türkçe aðaç ýþýk þehir"),
+            // Hebrew read as windows-1251: words end in a hard sign.
+            ("שלום את הבית", "щмен аъ дбиъ"),
         ];
         for (right, wrong) in cases {
             assert!(

@@ -635,6 +635,81 @@ fn a_hebrew_page_is_not_read_as_cyrillic_under_a_russian_domain() {
     assert_read_right(encoding_rs::WINDOWS_1255, HE, "example.ru");
 }
 
+const HU: &str = "Hivatalos forgalmazó vagyunk: műszaki alkatrészek a védelmi ipar és a \
+                  repülőgépipar számára, megbízható minőségben, gyors szállítással.";
+const TR: &str = "Savunma sanayii ve havacılık için elektronik bileşenlerin resmi \
+                  distribütörüyüz. Güvenilir ürünler, hızlı teslimat ve şeffaf fiyatlar.";
+
+#[test]
+fn a_hungarian_page_is_not_read_as_windows_1252() {
+    // Only ő and ű tell Hungarian in windows-1250 or ISO-8859-2 from windows-1252 (õ, û), and
+    // chardetng said windows-1252; both decodes are clean words, so the alphabet decides.
+    for host in DOMAINS {
+        for encoding in [encoding_rs::WINDOWS_1250, encoding_rs::ISO_8859_2] {
+            let html = page("", HU);
+            let d = decode(&encode(encoding, &html), Some("text/html"), Some(host));
+            assert_eq!(d.text, html, "{} under {host}", encoding.name());
+        }
+    }
+}
+
+#[test]
+fn pages_under_a_wrong_single_byte_label_are_read_in_their_language() {
+    // A server's default label decodes any single-byte page without an error, and the words
+    // it makes were as plausible as the truth's: Turkish as Latin-1 ("havacýlýk"), Hebrew as
+    // Cyrillic ("щмен"), Hungarian as Latin-1 ("repülõgépipar").
+    for (label, encoding, text) in [
+        ("iso-8859-1", encoding_rs::WINDOWS_1254, TR),
+        ("iso-8859-1", encoding_rs::ISO_8859_2, HU),
+        ("windows-1251", encoding_rs::WINDOWS_1255, HE),
+    ] {
+        let html = page("", text);
+        let content_type = format!("text/html; charset={label}");
+        let d = decode(
+            &encode(encoding, &html),
+            Some(&content_type),
+            Some("shop.example.com"),
+        );
+        assert_eq!(d.text, html, "{} labelled {label}", encoding.name());
+        assert_eq!(d.source, EncodingSource::DeclarationContradicted);
+    }
+    // The label stays obeyed for pages in its own languages.
+    for (label, text) in [
+        (
+            "iso-8859-1",
+            "Grüße aus München, São Paulo e Besançon; Þórshöfn.",
+        ),
+        ("windows-1251", RU),
+    ] {
+        let html = page("", text);
+        let content_type = format!("text/html; charset={label}");
+        let encoding = header_charset(&content_type).expect("a known label");
+        let d = decode(
+            &encode(encoding, &html),
+            Some(&content_type),
+            Some("shop.example.com"),
+        );
+        assert_eq!(
+            (d.text, d.source),
+            (html, EncodingSource::Header),
+            "{label}"
+        );
+    }
+}
+
+#[test]
+fn eight_bytes_of_japanese_are_not_read_as_mac_cyrillic_under_a_russian_domain() {
+    // Katakana in EUC-JP read as Mac Cyrillic alternate letters with symbols ("•н•∞•§•у"),
+    // which passed while no symbol stood right next to a letter.
+    let html = "<html>\n<body>\nログイン\n</body>\n</html>\n";
+    let d = decode(
+        &encode(encoding_rs::EUC_JP, html),
+        Some("text/html"),
+        Some("example.ru"),
+    );
+    assert_eq!((d.encoding, d.text.as_str()), ("EUC-JP", html));
+}
+
 #[test]
 fn a_thai_page_is_not_read_as_mac_cyrillic() {
     // Thai tone marks are combining marks, not letters: they made every Thai word look broken.
