@@ -117,7 +117,7 @@ where
         if index > 0 && index % renew_every == 0 {
             // A client keeps idle connections to every host it reached: a fresh one lets those
             // of finished targets go, while the running targets keep the old one they hold.
-            clients = Arc::new(HttpClients::new(resolve.clone()));
+            clients = Arc::new(clients.renewed());
         }
         let crawl = TargetCrawl {
             target: (*target).clone(),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{
@@ -57,14 +57,16 @@ pub struct FetchSettings {
     pub allow_private: bool,
 }
 
-/// The HTTP clients of one run, shared by every target: building a client loads the system's
-/// TLS roots and starts a connection pool, a fixed cost that would otherwise be paid per
-/// target. Two at most, since the address guard sits in the client's resolver: one for targets
-/// that may reach private addresses, one for the rest, each built when first wanted.
+/// The HTTP clients of one run, shared by every target: a client starts a connection pool, a
+/// fixed cost that would otherwise be paid per target. Two at most, since the address guard
+/// sits in the client's resolver: one for targets that may reach private addresses, one for
+/// the rest, each built when first wanted. Clients renewed during a run share its TLS
+/// configuration, and with it the system's trust roots, read once (`tls`).
 #[derive(Debug)]
 pub struct HttpClients {
     /// Host → addresses, consulted before DNS (`--resolve`).
     overrides: Arc<HashMap<String, Vec<IpAddr>>>,
+    tls: Arc<OnceLock<Result<rustls::ClientConfig, FetchError>>>,
     guarded: std::sync::Mutex<Option<reqwest::Client>>,
     private_allowed: std::sync::Mutex<Option<reqwest::Client>>,
 }
@@ -73,9 +75,24 @@ impl HttpClients {
     pub fn new(overrides: Arc<HashMap<String, Vec<IpAddr>>>) -> HttpClients {
         HttpClients {
             overrides,
+            tls: Arc::new(OnceLock::new()),
             guarded: std::sync::Mutex::new(None),
             private_allowed: std::sync::Mutex::new(None),
         }
+    }
+
+    /// Fresh clients, without the idle connections of these, under the same TLS configuration.
+    pub fn renewed(&self) -> HttpClients {
+        HttpClients {
+            overrides: self.overrides.clone(),
+            tls: self.tls.clone(),
+            guarded: std::sync::Mutex::new(None),
+            private_allowed: std::sync::Mutex::new(None),
+        }
+    }
+
+    fn tls_config(&self) -> Result<rustls::ClientConfig, FetchError> {
+        self.tls.get_or_init(super::tls::client_config).clone()
     }
 
     /// The client for targets that may (or may not) reach private addresses.
@@ -97,6 +114,7 @@ impl HttpClients {
             .no_brotli()
             .no_deflate()
             .tls_info(true)
+            .use_preconfigured_tls(self.tls_config()?)
             .no_proxy()
             .connect_timeout(MAX_CONNECT_TIMEOUT)
             .pool_max_idle_per_host(4)

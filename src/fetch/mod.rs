@@ -10,6 +10,7 @@ pub mod client;
 mod decode;
 pub mod guard;
 pub mod post;
+mod tls;
 
 pub use client::{
     Exchange, FetchError, FetchSettings, Fetcher, HttpClients, Response, Turn, WaitTurn,

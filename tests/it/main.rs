@@ -36,4 +36,5 @@ mod regression;
 mod review;
 mod rotation;
 mod sharing;
+mod tls;
 mod unchanged;
