@@ -9,27 +9,31 @@ use std::sync::LazyLock;
 /// The accented letters of the Latin-script languages written in the single-byte encodings
 /// (lower case; upper case is added when the table is built).
 const ALPHABETS: &[&str] = &[
-    "áéíóöőúüű",         // Hungarian
-    "çğıöşüâîû",         // Turkish
-    "áčďéěíňóřšťúůýž",   // Czech
-    "áäčďéíĺľňóôŕšťúýž", // Slovak
-    "ąćęłńóśźż",         // Polish
-    "čćđšž",             // Croatian, Slovene, Bosnian
-    "ăâîșşțţ",           // Romanian
-    "äöüß",              // German
-    "àâæçéèêëîïôœùûüÿ",  // French
-    "áéíñóúü",           // Spanish
-    "áâãàçéêíóôõú",      // Portuguese
-    "àèéìíîòóùú",        // Italian
-    "àçèéíïòóúü",        // Catalan
-    "áéèëïóöü",          // Dutch
-    "æøåé",              // Danish, Norwegian
-    "åäöé",              // Swedish, Finnish
-    "äõöüšž",            // Estonian
-    "áðéíóúýþæö",        // Icelandic
-    "āčēģīķļņšūž",       // Latvian
-    "ąčęėįšųūž",         // Lithuanian
-    "çë",                // Albanian
+    "áéíóöőúüű",              // Hungarian
+    "çğıöşüâîû",              // Turkish
+    "áčďéěíňóřšťúůýž",        // Czech
+    "áäčďéíĺľňóôŕšťúýž",      // Slovak
+    "ąćęłńóśźż",              // Polish
+    "čćđšž",                  // Croatian, Slovene, Bosnian
+    "ăâîșşțţ",                // Romanian
+    "äöüß",                   // German
+    "àâæçéèêëîïôœùûüÿ",       // French
+    "áéíñóúü",                // Spanish
+    "áâãàçéêíóôõú",           // Portuguese
+    "àèéìíîòóùú",             // Italian
+    "àçèéíïòóúü",             // Catalan
+    "áéèëïóöü",               // Dutch
+    "æøåé",                   // Danish, Norwegian
+    "åäöé",                   // Swedish, Finnish
+    "äõöüšž",                 // Estonian
+    "áðéíóúýþæö",             // Icelandic
+    "āčēģīķļņšūž",            // Latvian
+    "ąčęėįšųūž",              // Lithuanian
+    "çë",                     // Albanian
+    "àáâãèéêìíòóôõùúýăđĩũơư", // Vietnamese (its other letters lie beyond the table)
+    "àċèġħìòùż",              // Maltese
+    "ĉĝĥĵŝŭ",                 // Esperanto
+    "âêîôûŵŷäëïöüáéíóúàèìòù", // Welsh
 ];
 
 /// The first code point the table covers; accented Latin letters of the single-byte
@@ -103,6 +107,8 @@ mod tests {
             "São Paulo não tem lições",
             "Jõulud ja õunad Tõnu külas",
             "Þetta er íslenskur texti með ð og ý",
+            "Tiếng Việt có dấu: người, được, điện",
+            "Il-Malti għandu ċ, ġ, ħ u ż",
             "Plain ASCII",
         ] {
             assert_eq!(misfits(text), 0, "{text}");
