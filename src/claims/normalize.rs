@@ -30,14 +30,42 @@ pub fn normalize(text: &str) -> String {
 /// ("TI", "ST") are only names when written in capitals.
 pub(crate) fn normalize_kept_into(text: &str, out: &mut String) {
     out.clear();
+    if text.is_ascii() {
+        normalize_ascii_into(text, out);
+    } else {
+        normalize_unicode_into(text, out);
+    }
+}
+
+/// The rule above for ASCII text, most blocks of most pages: words of letters and digits,
+/// one space between them; nothing in ASCII is invisible, a combining mark, CJK or changed by
+/// NFKC.
+fn normalize_ascii_into(text: &str, out: &mut String) {
+    for word in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+}
+
+fn normalize_unicode_into(text: &str, out: &mut String) {
     // The separator run before the next kept character: none, whitespace only, or punctuation.
     let mut gap = Gap::None;
     let mut last: Option<char> = None;
     let mut push = |c: char| {
-        if is_invisible(c) {
+        // ASCII needs neither the invisible nor the combining-mark table.
+        let kept = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else if is_invisible(c) {
             return;
-        }
-        if !(is_alphanumeric(c) || is_combining_mark(c)) {
+        } else {
+            is_alphanumeric(c) || is_combining_mark(c)
+        };
+        if !kept {
             gap = if c.is_whitespace() && gap != Gap::Punctuation {
                 Gap::Space
             } else {
@@ -74,9 +102,10 @@ fn is_nfkc_fast(text: &str) -> bool {
     text.chars().all(is_nfkc_range) || is_nfkc_quick(text.chars()) == IsNormalized::Yes
 }
 
-/// Characters that NFKC leaves alone whatever surrounds them.
+/// Characters that NFKC leaves alone whatever surrounds them: with ASCII, Cyrillic and the
+/// common ideographs, the dashes and curly quotes of English text.
 fn is_nfkc_range(c: char) -> bool {
-    matches!(c, '\0'..='\u{9F}' | '\u{400}'..='\u{482}' | '\u{48A}'..='\u{52F}' | '\u{4E00}'..='\u{9FFF}')
+    matches!(c, '\0'..='\u{9F}' | '\u{400}'..='\u{482}' | '\u{48A}'..='\u{52F}' | '\u{2013}'..='\u{2014}' | '\u{2018}'..='\u{201D}' | '\u{4E00}'..='\u{9FFF}')
 }
 
 fn is_alphanumeric(c: char) -> bool {
@@ -417,6 +446,34 @@ mod tests {
                 "U+{:04X}",
                 c as u32
             );
+        }
+    }
+
+    #[test]
+    fn ascii_text_is_normalised_as_the_unicode_path_normalises_it() {
+        // Every pair of ASCII characters, and runs of separators at either end and between.
+        let ascii: Vec<char> = (0u8..0x80).map(char::from).collect();
+        let mut texts: Vec<String> = ascii
+            .iter()
+            .flat_map(|a| ascii.iter().map(move |b| format!("{a}x{b}{a}Y 9{b}")))
+            .collect();
+        texts.extend(
+            [
+                "",
+                " ",
+                "  Authorized distributor -- of TI, ADI & ST.  ",
+                "\t\nmil-spec\r\n(MIL-STD-883)\u{7f}",
+                "a",
+                "...",
+            ]
+            .map(String::from),
+        );
+        let (mut fast, mut general) = (String::new(), String::new());
+        for text in &texts {
+            normalize_kept_into(text, &mut fast);
+            general.clear();
+            normalize_unicode_into(text, &mut general);
+            assert_eq!(fast, general, "{text:?}");
         }
     }
 
