@@ -48,6 +48,8 @@ fn is_edge_punctuation(c: char) -> bool {
                 | '…'
                 | '·'
                 | '•'
+                | '¿'
+                | '¡'
         )
         || is_cjk_punctuation(c)
 }
@@ -133,6 +135,8 @@ fn word_score(word: &str) -> i64 {
             // the letters they sit on.
             c if unicode_normalization::char::is_combining_mark(c) => {}
             c if c.is_ascii_digit() => {}
+            // An elided article starts a new word: "l'École", "d’État".
+            '\'' | '’' => lower_seen = false,
             c if c.is_ascii() => {}
             c if is_edge_punctuation(c) => {
                 // Punctuation inside a word between letters ("О±ѕ" has ±; "Ђ„то") is odd.
@@ -221,6 +225,13 @@ mod tests {
                 plausibility(right),
                 plausibility(wrong)
             );
+        }
+    }
+
+    #[test]
+    fn elisions_and_spanish_marks_are_well_formed() {
+        for word in ["l'École", "d’État", "dell'Università", "¿Qué?", "¡Sí!"] {
+            assert!(plausibility(word) > 0, "{word}: {}", plausibility(word));
         }
     }
 
