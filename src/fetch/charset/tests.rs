@@ -654,6 +654,31 @@ fn a_hungarian_page_is_not_read_as_windows_1252() {
 }
 
 #[test]
+fn a_bilingual_french_and_german_page_stays_windows_1252() {
+    // No one alphabet fits both languages' letters, and windows-1250 makes some of them
+    // Slovak ("Genčve"): trying windows-1250 for Hungarian must not take such a page.
+    let text = "Wir sind ein zugelassener Händler für Bauteile in Zürich, Größe und Qualität, \
+                mit Vertretung à Genève. Äußerst schnelle Lieferung, Übersicht über Änderungen, \
+                Rückgabe möglich. Distributeur agréé, très rapide, où il faut, déjà là.";
+    let html = page("", text);
+    let bytes = encode(WINDOWS_1252, &html);
+    for host in ["example.com", "example.ch", "example.de", "example.fr"] {
+        let d = decode(&bytes, Some("text/html"), Some(host));
+        assert_eq!(
+            (d.encoding, d.text == html),
+            ("windows-1252", true),
+            "{host}"
+        );
+    }
+    let d = decode(
+        &bytes,
+        Some("text/html; charset=iso-8859-1"),
+        Some("example.ch"),
+    );
+    assert_eq!((d.text, d.source), (html, EncodingSource::Header));
+}
+
+#[test]
 fn pages_under_a_wrong_single_byte_label_are_read_in_their_language() {
     // A server's default label decodes any single-byte page without an error, and the words
     // it makes were as plausible as the truth's: Turkish as Latin-1 ("havacýlýk"), Hebrew as
