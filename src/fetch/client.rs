@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{
@@ -66,33 +66,33 @@ pub struct FetchSettings {
 pub struct HttpClients {
     /// Host → addresses, consulted before DNS (`--resolve`).
     overrides: Arc<HashMap<String, Vec<IpAddr>>>,
-    tls: Arc<OnceLock<Result<rustls::ClientConfig, FetchError>>>,
+    tls: Arc<Result<rustls::ClientConfig, FetchError>>,
     guarded: std::sync::Mutex<Option<reqwest::Client>>,
     private_allowed: std::sync::Mutex<Option<reqwest::Client>>,
 }
 
 impl HttpClients {
     pub fn new(overrides: Arc<HashMap<String, Vec<IpAddr>>>) -> HttpClients {
-        HttpClients {
-            overrides,
-            tls: Arc::new(OnceLock::new()),
-            guarded: std::sync::Mutex::new(None),
-            private_allowed: std::sync::Mutex::new(None),
-        }
+        // Building the configuration reads no certificate: that waits for the first one to
+        // check (`tls`).
+        HttpClients::with_tls(overrides, Arc::new(super::tls::client_config()))
     }
 
     /// Fresh clients, without the idle connections of these, under the same TLS configuration.
     pub fn renewed(&self) -> HttpClients {
+        HttpClients::with_tls(self.overrides.clone(), self.tls.clone())
+    }
+
+    fn with_tls(
+        overrides: Arc<HashMap<String, Vec<IpAddr>>>,
+        tls: Arc<Result<rustls::ClientConfig, FetchError>>,
+    ) -> HttpClients {
         HttpClients {
-            overrides: self.overrides.clone(),
-            tls: self.tls.clone(),
+            overrides,
+            tls,
             guarded: std::sync::Mutex::new(None),
             private_allowed: std::sync::Mutex::new(None),
         }
-    }
-
-    fn tls_config(&self) -> Result<rustls::ClientConfig, FetchError> {
-        self.tls.get_or_init(super::tls::client_config).clone()
     }
 
     /// The client for targets that may (or may not) reach private addresses.
@@ -114,7 +114,7 @@ impl HttpClients {
             .no_brotli()
             .no_deflate()
             .tls_info(true)
-            .use_preconfigured_tls(self.tls_config()?)
+            .use_preconfigured_tls((*self.tls).clone()?)
             .no_proxy()
             .connect_timeout(MAX_CONNECT_TIMEOUT)
             .pool_max_idle_per_host(4)

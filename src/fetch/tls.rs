@@ -39,16 +39,14 @@ pub fn client_config() -> Result<rustls::ClientConfig, FetchError> {
 #[derive(Debug)]
 struct RootsWhenNeeded {
     provider: Arc<CryptoProvider>,
-    verifier: OnceLock<Result<Arc<rustls_platform_verifier::Verifier>, rustls::Error>>,
+    verifier: OnceLock<Result<rustls_platform_verifier::Verifier, rustls::Error>>,
 }
 
 impl RootsWhenNeeded {
     fn verifier(&self) -> Result<&rustls_platform_verifier::Verifier, rustls::Error> {
         self.verifier
-            .get_or_init(|| {
-                rustls_platform_verifier::Verifier::new(self.provider.clone()).map(Arc::new)
-            })
-            .as_deref()
+            .get_or_init(|| rustls_platform_verifier::Verifier::new(self.provider.clone()))
+            .as_ref()
             .map_err(Clone::clone)
     }
 }

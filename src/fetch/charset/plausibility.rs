@@ -140,9 +140,7 @@ fn word_score(word: &str) -> i64 {
             c if c.is_ascii() => {}
             c if is_edge_punctuation(c) => {
                 // Punctuation inside a word between letters ("О±ѕ" has ±; "Ђ„то") is odd.
-                if letter_count > 0
-                    && before_last_letter(at)
-                    && !matches!(c, '·' | '’' | '‘' | '–' | '—')
+                if letter_count > 0 && before_last_letter(at) && !matches!(c, '·' | '‘' | '–' | '—')
                 {
                     odd = true;
                 }
