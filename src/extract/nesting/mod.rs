@@ -61,8 +61,12 @@ pub fn limit_nesting(html: &str) -> Cow<'_, str> {
 }
 
 fn limit_nesting_to(html: &str, max_depth: usize) -> Cow<'_, str> {
-    // Fewer tags than the limit cannot nest past it.
-    if html.bytes().filter(|&b| b == b'<').count() <= max_depth {
+    // Fewer tags than the limit cannot nest past it. Counting stops past the limit: a real
+    // page has thousands of tags, and counting them all cost a tenth of this scan.
+    if memchr::memchr_iter(b'<', html.as_bytes())
+        .nth(max_depth)
+        .is_none()
+    {
         return Cow::Borrowed(html);
     }
     let bytes = html.as_bytes();

@@ -64,7 +64,9 @@ impl Open {
 pub(super) struct Stack {
     pub(super) open: Vec<Open>,
     /// How many HTML elements of each name are open: most searches of the stack end here.
-    names: HashMap<String, usize>,
+    /// Asked at almost every tag, so it hashes with foldhash (seeded per process, as names
+    /// come from the page) rather than SipHash, which was a fifth of this guard's cost.
+    names: HashMap<String, usize, foldhash::fast::RandomState>,
     pub(super) formatting: Vec<Formatting>,
     /// Formatting entries whose element is no longer open.
     pub(super) closed_formatting: usize,
@@ -167,7 +169,13 @@ impl Stack {
         if e.foreign {
             self.foreign_open += 1;
         } else {
-            *self.names.entry(e.name.clone()).or_default() += 1;
+            // The name is copied only the first time an element of that name opens.
+            match self.names.get_mut(&e.name) {
+                Some(n) => *n += 1,
+                None => {
+                    self.names.insert(e.name.clone(), 1);
+                }
+            }
         }
         self.open.push(e);
     }

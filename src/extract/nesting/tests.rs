@@ -51,6 +51,17 @@ fn quoted_angle_brackets_stay_inside_their_tag() {
     assert_eq!(limited, "<div title=\"a>b\">x</div>");
 }
 
+/// Quoted values are skipped to their closing quote at once; the quote that closes must be
+/// the one that opened, and a value that never closes ends the scan, as in html5ever.
+#[test]
+fn quoted_values_end_at_their_own_quote() {
+    let html = "<div title='a\">b' class=\"c'>d\"><div><div>x</div></div></div>";
+    let limited = limit_nesting_to(html, 1);
+    assert_eq!(limited, "<div title='a\">b' class=\"c'>d\">x</div>");
+    let unclosed = "<div><div><div title=\"never closed><div><div>".to_string() + &"x".repeat(300);
+    assert!(matches!(limit_nesting_to(&unclosed, 2), Cow::Borrowed(_)));
+}
+
 #[test]
 fn links_past_the_limit_are_kept() {
     let html = "<div>".repeat(6) + "<a href=/x>x</a>" + &"</div>".repeat(6);

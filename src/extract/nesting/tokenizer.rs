@@ -144,12 +144,23 @@ impl AttrState {
 /// The offset of the `>` that ends a tag whose attributes start at `from`, honouring quoted
 /// attribute values as html5ever's tokenizer does.
 fn tag_end(html: &str, from: usize) -> Option<usize> {
+    let bytes = html.as_bytes();
     let mut state = AttrState::BeforeName;
-    for (offset, &b) in html.as_bytes()[from..].iter().enumerate() {
+    let mut at = from;
+    while let Some(&b) = bytes.get(at) {
+        if let AttrState::Quoted(quote) = state {
+            // Only its closing quote ends a quoted value: the bytes up to it change nothing,
+            // and values (URLs, classes, inline styles) are most of a tag.
+            at += memchr(quote, &bytes[at..])?;
+            state = AttrState::AfterQuoted;
+            at += 1;
+            continue;
+        }
         state = state.next(b);
         if state == AttrState::End {
-            return Some(from + offset);
+            return Some(at);
         }
+        at += 1;
     }
     None
 }
