@@ -3,7 +3,7 @@
 use scraper::ElementRef;
 use url::Url;
 
-use super::{HTML_NS, MAX_DESCRIPTIONS, resolve};
+use super::{HTML_NS, MAX_DESCRIPTIONS, attr, resolve};
 use crate::text::collapse_whitespace;
 
 /// What the head of a page says about it.
@@ -35,13 +35,12 @@ pub(super) fn read_head(root: ElementRef<'_>, page: &Url) -> Head {
                 }
             }
             "meta" => {
-                let is_description = e
-                    .attr("name")
+                let is_description = attr(e, "name")
                     .is_some_and(|n| n.trim().eq_ignore_ascii_case("description"))
-                    || e.attr("property")
+                    || attr(e, "property")
                         .is_some_and(|p| p.trim().eq_ignore_ascii_case("og:description"));
                 let room = head.descriptions.len() < MAX_DESCRIPTIONS;
-                if let Some(content) = e.attr("content").filter(|_| is_description && room) {
+                if let Some(content) = attr(e, "content").filter(|_| is_description && room) {
                     let text = collapse_whitespace(content);
                     if !text.is_empty() && !head.descriptions.contains(&text) {
                         head.descriptions.push(text);
@@ -50,7 +49,7 @@ pub(super) fn read_head(root: ElementRef<'_>, page: &Url) -> Head {
             }
             // Only the first <base href> counts, even when it is unusable.
             "base" if !base_seen => {
-                if let Some(href) = e.attr("href") {
+                if let Some(href) = attr(e, "href") {
                     base_seen = true;
                     if let Some(url) = resolve(page, href) {
                         head.base = url;

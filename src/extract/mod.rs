@@ -10,6 +10,7 @@ mod region;
 mod walker;
 
 use scraper::Html;
+use scraper::node::Element;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -122,8 +123,7 @@ pub fn extract_parsed(html: &Html, base: &Url) -> Document {
     let root = html.root_element();
 
     let mut doc = Document {
-        lang: root
-            .attr("lang")
+        lang: attr(root.value(), "lang")
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .map(str::to_owned),
@@ -147,6 +147,17 @@ pub fn extract_parsed(html: &Html, base: &Url) -> Document {
 
     walker::walk(root, head.base, &mut doc);
     doc
+}
+
+/// The value of an element's attribute `name` (no namespace), as [`Element::attr`] gives it.
+/// That method makes `name` an atom first, which hashes it, and the walk asks every element
+/// for several attributes; a look through its few attributes costs less.
+fn attr<'a>(element: &'a Element, name: &str) -> Option<&'a str> {
+    element
+        .attrs
+        .iter()
+        .find(|(qual, _)| qual.prefix.is_none() && qual.ns.is_empty() && &*qual.local == name)
+        .map(|(_, value)| &**value)
 }
 
 /// `href` resolved against `base`, if the result is an http(s) URL.

@@ -2,9 +2,11 @@
 //! a header, a footer or a sidebar. Detection uses it to tell a page's main content from the
 //! template and the rotating boxes a site repeats on every page.
 
+use std::borrow::Cow;
+
 use scraper::node::Element;
 
-use super::Region;
+use super::{Region, attr};
 
 /// Elements whose content is navigation, banners, footers or asides on every site that uses
 /// them.
@@ -48,18 +50,34 @@ pub(super) fn inside(parent: Region, element: &Element, index: usize) -> Region 
     if let Some(id) = element.id() {
         hash = mix(hash, fnv(&without_digits(id)) ^ 1);
     }
-    let mut classes: Vec<String> = element.classes().map(without_digits).collect();
-    classes.sort_unstable();
-    for class in &classes {
-        hash = mix(hash, fnv(class) ^ 2);
+    let classes = classes(element);
+    let mut shapes: Vec<Cow<'_, str>> = classes.iter().map(|c| without_digits(c)).collect();
+    shapes.sort_unstable();
+    for shape in &shapes {
+        hash = mix(hash, fnv(shape) ^ 2);
     }
     if matches!(element.name(), "td" | "th") {
         hash = mix(hash, index as u64 ^ 3);
     }
     Region {
         section: hash.max(1),
-        boilerplate: parent.boilerplate || is_boilerplate(element),
+        boilerplate: parent.boilerplate || is_boilerplate(element, &classes),
     }
+}
+
+/// The element's classes, sorted and without repeats, as [`Element::classes`] lists them.
+/// That method makes each class an atom, which locks and hashes into a table shared by the
+/// whole process and grows it with every class of every page crawled.
+fn classes(element: &Element) -> Vec<&str> {
+    let mut classes: Vec<&str> = element
+        .attrs
+        .iter()
+        .filter(|(name, _)| &*name.local == "class")
+        .flat_map(|(_, value)| value.split_ascii_whitespace())
+        .collect();
+    classes.sort_unstable();
+    classes.dedup();
+    classes
 }
 
 /// The region of the document's head: its title and meta descriptions.
@@ -78,12 +96,11 @@ pub(super) fn body() -> Region {
     }
 }
 
-fn is_boilerplate(element: &Element) -> bool {
+fn is_boilerplate(element: &Element, classes: &[&str]) -> bool {
     if BOILERPLATE_ELEMENTS.contains(&element.name()) {
         return true;
     }
-    if element
-        .attr("role")
+    if attr(element, "role")
         .is_some_and(|role| BOILERPLATE_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()))
     {
         return true;
@@ -91,21 +108,29 @@ fn is_boilerplate(element: &Element) -> bool {
     element
         .id()
         .into_iter()
-        .chain(element.classes())
+        .chain(classes.iter().copied())
         .any(|name| {
             name.split(|c: char| !c.is_ascii_alphanumeric())
-                .map(str::to_ascii_lowercase)
                 .any(|word| {
-                    BOILERPLATE_WORDS.contains(&word.as_str())
-                        || BOILERPLATE_PREFIXES.iter().any(|p| word.starts_with(p))
+                    BOILERPLATE_WORDS
+                        .iter()
+                        .any(|w| word.eq_ignore_ascii_case(w))
+                        || BOILERPLATE_PREFIXES.iter().any(|p| {
+                            word.get(..p.len())
+                                .is_some_and(|start| start.eq_ignore_ascii_case(p))
+                        })
                 })
         })
 }
 
 /// Page-specific numbers in ids and classes ("post-1234", "item3") leave the template's shape
 /// the same from page to page.
-fn without_digits(name: &str) -> String {
-    name.chars().filter(|c| !c.is_ascii_digit()).collect()
+fn without_digits(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_digit()) {
+        Cow::Owned(name.chars().filter(|c| !c.is_ascii_digit()).collect())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 fn fnv(s: &str) -> u64 {

@@ -11,7 +11,7 @@ use crate::text::collapse_whitespace;
 use super::region;
 use super::{
     Block, BlockKind, Document, HTML_NS, Image, Link, MAX_BLOCKS, MAX_IMAGES, MAX_LINKS, Region,
-    resolve,
+    attr, resolve,
 };
 
 /// Most earlier siblings counted to place a table cell: a row of a hostile page can hold
@@ -97,12 +97,10 @@ fn layout(name: &str) -> Layout {
 /// Hidden from readers, though links inside are still followed.
 fn is_hidden(e: &Element) -> bool {
     // `until-found` content is revealed by find-in-page, like a closed <details>.
-    if e.attr("hidden")
-        .is_some_and(|v| !v.trim().eq_ignore_ascii_case("until-found"))
-    {
+    if attr(e, "hidden").is_some_and(|v| !v.trim().eq_ignore_ascii_case("until-found")) {
         return true;
     }
-    if let Some(style) = e.attr("style") {
+    if let Some(style) = attr(e, "style") {
         let style: String = style
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -113,10 +111,8 @@ fn is_hidden(e: &Element) -> bool {
         }
     }
     match e.name() {
-        "input" => e
-            .attr("type")
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
-        "dialog" => e.attr("open").is_none(),
+        "input" => attr(e, "type").is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
+        "dialog" => attr(e, "open").is_none(),
         _ => false,
     }
 }
@@ -250,14 +246,14 @@ impl Walker {
                 }
             }
             "img" => {
-                let alt = e.attr("alt").unwrap_or_default();
+                let alt = attr(e, "alt").unwrap_or_default();
                 if let Some(anchor) = self.anchor() {
                     anchor.alt.push_str(alt);
                     anchor.alt.push(' ');
                 }
                 if visible {
                     self.side_block(BlockKind::Alt, alt);
-                    if let Some(src) = e.attr("src").and_then(|s| resolve(&self.base, s))
+                    if let Some(src) = attr(e, "src").and_then(|s| resolve(&self.base, s))
                         && self.images.len() < MAX_IMAGES
                     {
                         self.images.push(Image {
@@ -270,18 +266,18 @@ impl Walker {
             _ => {}
         }
 
-        if visible && let Some(title) = e.attr("title") {
+        if visible && let Some(title) = attr(e, "title") {
             self.side_block(BlockKind::TitleAttr, title);
         }
 
         if matches!(name, "a" | "area")
-            && let Some(href) = e.attr("href")
+            && let Some(href) = attr(e, "href")
         {
             self.anchors.push(Anchor {
                 url: resolve(&self.base, href).map(String::from),
                 text: String::new(),
                 alt: if name == "area" {
-                    e.attr("alt").unwrap_or_default().to_owned()
+                    attr(e, "alt").unwrap_or_default().to_owned()
                 } else {
                     String::new()
                 },
