@@ -141,7 +141,9 @@ struct Walker {
     hidden: usize,
     anchors: Vec<Anchor>,
     links: Vec<Link>,
-    seen_links: HashSet<(String, String)>,
+    /// Hashed with foldhash, seeded per process (URLs and texts come from the page): SipHash
+    /// over every link cost a twentieth of the walk.
+    seen_links: HashSet<(String, String), foldhash::fast::RandomState>,
     images: Vec<Image>,
 }
 
@@ -157,7 +159,7 @@ impl Walker {
             hidden: 0,
             anchors: Vec::new(),
             links: Vec::new(),
-            seen_links: HashSet::new(),
+            seen_links: HashSet::default(),
             images: Vec::new(),
         }
     }

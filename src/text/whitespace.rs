@@ -17,20 +17,58 @@
 /// Collapses every run of whitespace to one ASCII space, trims, and drops invisible
 /// characters: a block of page text, or a claim, as a reader sees it.
 pub fn collapse_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Sized at the first visible character: the whitespace between a page's blocks is
+    // collapsed too, and comes out empty.
+    let mut out = String::new();
     let mut space = false;
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        if b.is_ascii() {
+            // ASCII runs are copied whole: most page text is ASCII, and a character at a time
+            // was most of what extraction spent here.
+            if is_ascii_whitespace(b) {
+                space = !out.is_empty();
+                at += 1;
+                continue;
+            }
+            let run = bytes[at..]
+                .iter()
+                .position(|&b| !b.is_ascii() || is_ascii_whitespace(b))
+                .map_or(bytes.len(), |len| at + len);
+            if out.is_empty() {
+                out.reserve(text.len() - at);
+            } else if space {
+                out.push(' ');
+            }
+            space = false;
+            out.push_str(&text[at..run]);
+            at = run;
+            continue;
+        }
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
         if c.is_whitespace() {
             space = !out.is_empty();
         } else if !is_invisible(c) {
-            if space {
+            if out.is_empty() {
+                out.reserve(text.len() - at);
+            } else if space {
                 out.push(' ');
-                space = false;
             }
+            space = false;
             out.push(c);
         }
+        at += c.len_utf8();
     }
     out
+}
+
+/// The ASCII characters of Unicode's White_Space: tab, line feed, vertical tab, form feed,
+/// carriage return and space (not the separators U+001C–U+001F).
+fn is_ascii_whitespace(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 /// Format characters that draw nothing (see the module doc).
@@ -51,6 +89,42 @@ pub fn is_invisible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ASCII runs copied whole give what a character at a time gives.
+    #[test]
+    fn ascii_runs_collapse_as_characters_do() {
+        fn by_character(text: &str) -> String {
+            let mut out = String::new();
+            let mut space = false;
+            for c in text.chars() {
+                if c.is_whitespace() {
+                    space = !out.is_empty();
+                } else if !is_invisible(c) {
+                    if space {
+                        out.push(' ');
+                        space = false;
+                    }
+                    out.push(c);
+                }
+            }
+            out
+        }
+        for b in 0..=127u8 {
+            assert_eq!(is_ascii_whitespace(b), char::from(b).is_whitespace(), "{b}");
+        }
+        let pieces = [
+            "a", "bc", " ", "\t", "\n", "\u{0B}", "\u{0C}", "\r", "\u{1C}", "\u{1F}", "\u{85}",
+            "\u{A0}", "\u{AD}", "é", "军工", "\u{200B}", "\u{3000}", "x.y",
+        ];
+        for first in pieces {
+            for second in pieces {
+                for third in pieces {
+                    let text = format!("{first}{second}{third}{first}");
+                    assert_eq!(collapse_whitespace(&text), by_character(&text), "{text:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn unicode_spaces_are_one_space() {
