@@ -212,3 +212,37 @@ pub(super) fn attribute_names(attrs: &str) -> impl Iterator<Item = String> + '_ 
 pub(super) fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
     memchr::memchr(needle, haystack)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every string of up to seven of the bytes that steer the scan: skipping a quoted value
+    /// at once ends the tag where reading it byte by byte does.
+    #[test]
+    fn skipping_quoted_values_ends_tags_where_every_byte_read_does() {
+        fn byte_by_byte(html: &str) -> Option<usize> {
+            let mut state = AttrState::BeforeName;
+            for (at, &b) in html.as_bytes().iter().enumerate() {
+                state = state.next(b);
+                if state == AttrState::End {
+                    return Some(at);
+                }
+            }
+            None
+        }
+        const BYTES: &[u8] = b"a\"'= >/";
+        let mut text = Vec::new();
+        for len in 0..=7u32 {
+            for mut n in 0..BYTES.len().pow(len) {
+                text.clear();
+                for _ in 0..len {
+                    text.push(BYTES[n % BYTES.len()]);
+                    n /= BYTES.len();
+                }
+                let html = std::str::from_utf8(&text).expect("ASCII");
+                assert_eq!(tag_end(html, 0), byte_by_byte(html), "{html:?}");
+            }
+        }
+    }
+}
