@@ -24,45 +24,53 @@ pub fn collapse_whitespace(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut at = 0;
     while let Some(&b) = bytes.get(at) {
-        if b.is_ascii() {
-            // ASCII runs are copied whole: most page text is ASCII, and a character at a time
-            // was most of what extraction spent here.
-            if is_ascii_whitespace(b) {
-                space = !out.is_empty();
-                at += 1;
-                continue;
-            }
+        // The next piece: a whitespace character, an invisible one, or visible text. A run of
+        // visible ASCII is one piece: most page text is ASCII, and a character at a time was
+        // most of what extraction spent here.
+        let (len, piece) = if is_ascii_whitespace(b) {
+            (1, Piece::Space)
+        } else if b.is_ascii() {
             let run = bytes[at..]
                 .iter()
                 .position(|&b| !b.is_ascii() || is_ascii_whitespace(b))
-                .map_or(bytes.len(), |len| at + len);
-            if out.is_empty() {
-                out.reserve(text.len() - at);
-            } else if space {
-                out.push(' ');
-            }
-            space = false;
-            out.push_str(&text[at..run]);
-            at = run;
-            continue;
-        }
-        let Some(c) = text[at..].chars().next() else {
-            break;
+                .unwrap_or(bytes.len() - at);
+            (run, Piece::Visible)
+        } else {
+            let Some(c) = text[at..].chars().next() else {
+                break;
+            };
+            let piece = if c.is_whitespace() {
+                Piece::Space
+            } else if is_invisible(c) {
+                Piece::Invisible
+            } else {
+                Piece::Visible
+            };
+            (c.len_utf8(), piece)
         };
-        if c.is_whitespace() {
-            space = !out.is_empty();
-        } else if !is_invisible(c) {
-            if out.is_empty() {
-                out.reserve(text.len() - at);
-            } else if space {
-                out.push(' ');
+        match piece {
+            Piece::Space => space = !out.is_empty(),
+            Piece::Invisible => {}
+            Piece::Visible => {
+                if out.is_empty() {
+                    out.reserve(text.len() - at);
+                } else if space {
+                    out.push(' ');
+                }
+                space = false;
+                out.push_str(&text[at..at + len]);
             }
-            space = false;
-            out.push(c);
         }
-        at += c.len_utf8();
+        at += len;
     }
     out
+}
+
+/// What a piece of text is to [`collapse_whitespace`].
+enum Piece {
+    Space,
+    Invisible,
+    Visible,
 }
 
 /// The ASCII characters of Unicode's White_Space: tab, line feed, vertical tab, form feed,
